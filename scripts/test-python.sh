@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Lints and tests the Python side (the workload) on real pyspark from .venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ruff check workloads
+.venv/bin/ruff format --check workloads
+.venv/bin/pytest workloads
