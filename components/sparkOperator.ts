@@ -1,0 +1,53 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { TestbedConfig } from "../src/config/testbed";
+import { OPERATOR_CHART, OPERATOR_CHART_REPO, operatorValues } from "../src/testbed/operatorValues";
+
+/** Inputs of a SparkOperator. */
+export interface SparkOperatorArgs {
+  /** The validated testbed config. */
+  readonly config: TestbedConfig;
+}
+
+/** The operator's namespace, the jobs namespace and the Kubeflow Spark Operator Helm release. */
+export class SparkOperator extends pulumi.ComponentResource {
+  /** Namespace of the operator and its webhook. */
+  readonly operatorNamespace: k8s.core.v1.Namespace;
+  /** Namespace SparkApplications run in. */
+  readonly jobNamespace: k8s.core.v1.Namespace;
+  /** The Helm release. */
+  readonly release: k8s.helm.v3.Release;
+
+  constructor(name: string, args: SparkOperatorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("spark-at-scale:operator:SparkOperator", name, {}, opts);
+    const { config } = args;
+    const self = { parent: this };
+    this.operatorNamespace = new k8s.core.v1.Namespace(
+      `${name}-operator-ns`,
+      { metadata: { name: config.operatorNamespace } },
+      self,
+    );
+    this.jobNamespace = new k8s.core.v1.Namespace(
+      `${name}-jobs-ns`,
+      { metadata: { name: config.jobNamespace } },
+      self,
+    );
+    this.release = new k8s.helm.v3.Release(
+      name,
+      {
+        // Explicit, so resource names inside the chart do not carry a random suffix.
+        name: config.operatorReleaseName,
+        chart: OPERATOR_CHART,
+        version: config.operatorChartVersion,
+        repositoryOpts: { repo: OPERATOR_CHART_REPO },
+        namespace: this.operatorNamespace.metadata.name,
+        values: operatorValues(config),
+        // Report failure instead of leaving a half-installed release behind.
+        atomic: true,
+        timeout: 600,
+      },
+      { ...self, dependsOn: [this.operatorNamespace, this.jobNamespace] },
+    );
+    this.registerOutputs({ release: this.release.status });
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Memory quantities, in the two spellings this project reads: Spark's (`512m`, `4g`, binary
+ * units, case-insensitive) and Kubernetes' (`512Mi`, `4Gi`, plus decimal `M`/`G`). Everything
+ * is normalised to whole MiB, the unit Spark and the node-pool arithmetic both work in.
+ */
+
+const MIB = 1024 * 1024;
+
+const SPARK_UNITS: Readonly<Record<string, number>> = {
+  k: 1 / 1024,
+  m: 1,
+  g: 1024,
+  t: 1024 * 1024,
+};
+
+/** A Spark memory string such as `512m` or `4g` (what `spark.executor.memory` accepts). */
+export const SPARK_MEMORY_PATTERN = /^([1-9][0-9]*)([kmgt])$/i;
+
+/** Parses a Spark memory string into MiB; returns undefined when it is not one. */
+export function sparkMemoryToMiB(value: string): number | undefined {
+  const match = SPARK_MEMORY_PATTERN.exec(value.trim());
+  if (!match) return undefined;
+  const [, amount, unit] = match;
+  return Number(amount) * SPARK_UNITS[unit.toLowerCase()];
+}
+
+/** Formats MiB the way Spark's config expects it (`4096m` is unambiguous; `4g` rounds). */
+export function mibToSparkMemory(mib: number): string {
+  return mib % 1024 === 0 ? `${mib / 1024}g` : `${Math.round(mib)}m`;
+}
+
+/** Formats MiB as a Kubernetes quantity (`Mi`), the unit pod limits are stated in. */
+export function mibToKubernetesQuantity(mib: number): string {
+  return `${Math.ceil(mib)}Mi`;
+}
+
+/** Bytes in one MiB, for code that needs to move between bytes and MiB. */
+export const BYTES_PER_MIB = MIB;
+
+/** Formats a size in MiB for people: `13.3 GiB`, `512 MiB`. */
+export function formatMiB(mib: number): string {
+  return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
+}
