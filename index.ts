@@ -17,3 +17,5 @@ export const kubeconfig = outputs.kubeconfig;
 export const pools = outputs.pools;
 export const sparkImage = outputs.sparkImage;
 export const sparkPi = outputs.sparkPi;
+export const experiment = outputs.experiment;
+export const cells = outputs.cells;

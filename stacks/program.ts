@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { Experiment } from "../components/experiment";
 import { ConfigError } from "../src/config/errors";
-import { parseConfig } from "../src/config/load";
-import { testbedSchema, type TestbedConfig } from "../src/config/testbed";
+import { compileStack } from "../src/experiment/compile";
+import { readWorkloadScript } from "../src/experiment/workloadScript";
 import { defineTestbed } from "./testbed";
 
 /** The stack outputs. */
@@ -10,40 +11,67 @@ export interface ProgramOutputs {
   readonly clusterName: pulumi.Output<string>;
   /** Kubeconfig for the cluster (secret). */
   readonly kubeconfig: pulumi.Output<string>;
-  /** Each pool's machine type, memory and allocatable memory (MiB) — experiments place cells by it. */
+  /** Each pool's machine type, memory and allocatable memory (MiB): where cells can go. */
   readonly pools: Record<
     string,
     { machineType: string; memoryMiB: number; allocatableMiB: number }
   >;
   /** Spark image through the mirror. */
   readonly sparkImage: string;
-  /** Final state of the spark-pi smoke test, when enabled. */
-  readonly sparkPi?: pulumi.Output<unknown>;
+  /** How the spark-pi smoke test ended, when enabled. */
+  readonly sparkPi?: pulumi.Output<Record<string, unknown>>;
+  /** Experiment name, when the stack has one. */
+  readonly experiment?: string;
+  /** Each cell's record (src/results/cellResult.ts) by cell name. */
+  readonly cells?: pulumi.Output<Record<string, Record<string, unknown>>>;
 }
 
-/** Validates a stack config; throws ConfigError naming every bad key. */
-export function validateStackConfig(raw: unknown, source: string): TestbedConfig {
-  return parseConfig(testbedSchema, raw, source);
+/** Where the program gets the workload script; tests pass their own. */
+export interface ProgramDependencies {
+  readonly workloadScript: () => string;
 }
 
 /**
  * The whole program as a function of its config, so tests run it with configs of their own.
- * Validation comes first and throws before a single resource is registered.
+ * Validation and cell placement come first and throw before a single resource is registered.
  */
-export function runProgram(raw: unknown, source = "the stack config"): ProgramOutputs {
-  const config = validateStackConfig(raw, source);
-  const testbed = defineTestbed(config);
+export function runProgram(
+  raw: unknown,
+  source = "the stack config",
+  dependencies: ProgramDependencies = { workloadScript: readWorkloadScript },
+): ProgramOutputs {
+  const compiled = compileStack(raw, source, dependencies.workloadScript);
+  const { config } = compiled;
+  const testbed = defineTestbed(config, compiled.pools);
+  const experiment =
+    config.experiment && compiled.objects
+      ? new Experiment(
+          config.experiment.name,
+          {
+            experiment: config.experiment.name,
+            cells: compiled.cells,
+            objects: compiled.objects,
+            kubeconfig: testbed.kubeconfig,
+            timeoutSeconds: config.experiment.fixed.cellTimeoutMinutes * 60,
+            concurrency: config.experiment.fixed.concurrency,
+            after: testbed.ready,
+          },
+          { providers: [testbed.provider] },
+        )
+      : undefined;
   return {
     clusterName: testbed.clusterName,
     kubeconfig: testbed.kubeconfig,
     pools: Object.fromEntries(
-      testbed.pools.map((p) => [
+      compiled.pools.map((p) => [
         p.name,
         { machineType: p.machineType, memoryMiB: p.memoryMiB, allocatableMiB: p.allocatableMiB },
       ]),
     ),
     sparkImage: testbed.sparkImage,
-    sparkPi: testbed.sparkPi?.application.metadata.name,
+    sparkPi: testbed.sparkPi?.outcome.record,
+    experiment: config.experiment?.name,
+    cells: experiment?.records,
   };
 }
 

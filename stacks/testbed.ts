@@ -9,7 +9,7 @@ import { SparkOperator } from "../components/sparkOperator";
 import { SparkPi } from "../components/sparkPi";
 import type { TestbedConfig } from "../src/config/testbed";
 import { sparkImageRef } from "../src/testbed/mirror";
-import { planPools, type PoolSpec } from "../src/testbed/pools";
+import type { PoolSpec } from "../src/testbed/pools";
 import { sparkPiManifest } from "../src/testbed/sparkPi";
 
 /** What the testbed hands to experiments and to the stack outputs. */
@@ -20,8 +20,6 @@ export interface Testbed {
   readonly kubeconfig: pulumi.Output<string>;
   /** Provider for Kubernetes resources in this cluster. */
   readonly provider: ClusterAccess["provider"];
-  /** The planned pools, allocatable memory included. */
-  readonly pools: readonly PoolSpec[];
   /** Spark image reference through the mirror. */
   readonly sparkImage: string;
   /** Resources a workload must wait for: operator (webhook) and driver RBAC. */
@@ -30,10 +28,9 @@ export interface Testbed {
   readonly sparkPi?: SparkPi;
 }
 
-/** Declares the whole testbed for a validated config. */
-export function defineTestbed(config: TestbedConfig): Testbed {
+/** Declares the whole testbed for a validated config and the pools planned from it. */
+export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[]): Testbed {
   const name = config.clusterName;
-  const pools = planPools(config);
   const identity = new NodeIdentity(`${name}-nodes`, {
     project: config.gcpProject,
     accountId: `${name}-nodes`.slice(0, 30),
@@ -66,7 +63,11 @@ export function defineTestbed(config: TestbedConfig): Testbed {
   const sparkPi = config.sparkPi
     ? new SparkPi(
         `${name}-spark-pi`,
-        { manifest: sparkPiManifest(config) },
+        {
+          manifest: sparkPiManifest(config),
+          kubeconfig: access.kubeconfig,
+          timeoutSeconds: config.sparkPiTimeoutMinutes * 60,
+        },
         { provider: access.provider, dependsOn: ready },
       )
     : undefined;
@@ -74,7 +75,6 @@ export function defineTestbed(config: TestbedConfig): Testbed {
     clusterName: gke.cluster.name,
     kubeconfig: access.kubeconfig,
     provider: access.provider,
-    pools,
     sparkImage: sparkImageRef(
       config.gcpProject,
       config.location,

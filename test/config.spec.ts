@@ -5,7 +5,7 @@ import * as yaml from "js-yaml";
 import { registeredResources, resetRegistrations } from "./mocks";
 import { devStackWith, PROJECT_DIR } from "./helpers/devStack";
 import { ConfigError } from "../src/config/errors";
-import { testbedShape } from "../src/config/testbed";
+import { stackShape } from "../src/config/stack";
 import { runProgram } from "../stacks/program";
 
 const pool = (overrides: Record<string, unknown>) => [
@@ -132,7 +132,7 @@ describe("Pulumi.yaml config declarations", () => {
   });
 
   it("declares exactly the keys the program accepts, each with a description", () => {
-    expect(Object.keys(project.config).sort()).to.deep.equal(Object.keys(testbedShape).sort());
+    expect(Object.keys(project.config).sort()).to.deep.equal(Object.keys(stackShape).sort());
     for (const [key, declaration] of Object.entries(project.config)) {
       expect(declaration.description ?? "", `${key} has a description`).to.have.length.above(10);
     }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { registeredResources, resetRegistrations, valueOf, type RegisteredResource } from "./mocks";
-import { devStackConfig, devStackWith } from "./helpers/devStack";
+import { devStackWith } from "./helpers/devStack";
 import { runProgram } from "../stacks/program";
 
 const ofType = (resources: RegisteredResource[], type: string) =>
@@ -13,13 +13,16 @@ const one = (resources: RegisteredResource[], type: string) => {
   return found[0];
 };
 
+/** The dev stack's testbed alone: experiment resources are covered in experiment.spec.ts. */
+const devTestbed = () => devStackWith({ experiment: undefined });
+
 describe("testbed (dev stack under mocks)", () => {
   let resources: RegisteredResource[];
   let outputs: ReturnType<typeof runProgram>;
 
   before(async () => {
     resetRegistrations();
-    outputs = runProgram(devStackConfig(), "Pulumi.dev.yaml");
+    outputs = runProgram(devTestbed(), "Pulumi.dev.yaml");
     resources = await registeredResources();
   });
 
@@ -64,7 +67,7 @@ describe("testbed (dev stack under mocks)", () => {
 
   it("keeps deletion protection on unless the stack turns it off", async () => {
     resetRegistrations();
-    runProgram(devStackWith({ deletionProtection: undefined }));
+    runProgram(devStackWith({ deletionProtection: undefined, experiment: undefined }));
     const cluster = one(await registeredResources(), "gcp:container/cluster:Cluster").inputs;
     expect(cluster.deletionProtection).to.equal(true);
   });
@@ -265,7 +268,7 @@ describe("testbed with private nodes", () => {
 
   it("has no firewall rule when nodes are public", async () => {
     resetRegistrations();
-    runProgram(devStackConfig());
+    runProgram(devTestbed());
     expect(ofType(await registeredResources(), "gcp:compute/firewall:Firewall")).to.have.length(0);
   });
 });

@@ -4,21 +4,21 @@ import * as yaml from "js-yaml";
 import { CONFIG_NAMESPACE } from "./errors";
 
 /**
- * Reads this project's keys from a stack file (`Pulumi.<stack>.yaml`) without the Pulumi CLI,
- * for offline tools (plan, pilot) and tests. Values are as the YAML holds them; secrets and
- * other providers' keys (`gcp:project`) are left out.
+ * This project's keys from the text of a stack file (`Pulumi.<stack>.yaml`), read without the
+ * Pulumi CLI, for offline tools (plan, pilot) and tests. Values are as the YAML holds them;
+ * other namespaces' keys (`gcp:project`) are left out.
  */
-export function readStackFile(file: string): Record<string, unknown> {
+export function parseStackFile(text: string, label: string): Record<string, unknown> {
   let document: unknown;
   try {
-    document = yaml.load(fs.readFileSync(file, "utf8"));
+    document = yaml.load(text);
   } catch (error) {
-    throw new Error(`cannot read stack file ${file}: ${(error as Error).message}`);
+    throw new Error(`cannot parse stack file ${label}: ${(error as Error).message}`);
   }
   const config = (document as { config?: unknown } | null)?.config;
   if (config === undefined) return {};
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new Error(`stack file ${file}: "config" must be a mapping of keys to values`);
+    throw new Error(`stack file ${label}: "config" must be a mapping of keys to values`);
   }
   const prefix = `${CONFIG_NAMESPACE}:`;
   return Object.fromEntries(
@@ -28,7 +28,13 @@ export function readStackFile(file: string): Record<string, unknown> {
   );
 }
 
-/** Path of a named stack's file in a project directory. */
-export function stackFilePath(projectDir: string, stack: string): string {
-  return path.join(projectDir, `Pulumi.${stack}.yaml`);
+/** Reads and parses a stack file. */
+export function readStackFile(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read stack file ${file}: ${(error as Error).message}`);
+  }
+  return parseStackFile(text, path.basename(file));
 }

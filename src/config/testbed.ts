@@ -87,12 +87,7 @@ export const testbedShape = {
   sparkPiTimeoutMinutes: z.number().int().min(1, "at least 1").max(120, "at most 120").default(15),
 };
 
-export const testbedSchema = strictObject(testbedShape).refine(
-  (c) => c.operatorNamespace !== c.jobNamespace,
-  { error: "the operator and the jobs need namespaces of their own", path: ["jobNamespace"] },
-);
-
-/** A validated testbed config, defaults filled in. */
-export type TestbedConfig = z.infer<typeof testbedSchema>;
+/** A validated testbed config, defaults filled in (the stack config is a superset). */
+export type TestbedConfig = z.infer<ReturnType<typeof strictObject<typeof testbedShape>>>;
 /** One validated experiment pool. */
 export type ExperimentPoolConfig = TestbedConfig["experimentPools"][number];

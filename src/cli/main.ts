@@ -1,0 +1,52 @@
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { ConfigError } from "../config/errors";
+import { runPlan } from "./planCommand";
+import { UsageError } from "./stackSource";
+
+/** Builds the `spark-at-scale` command line. */
+export function buildCli(): Command {
+  const program = new Command("spark-at-scale")
+    .description(
+      "Find out, by experiment, when and why Spark executors and tasks fail on Kubernetes.",
+    )
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command("plan")
+    .description(
+      "Validate a stack's experiment offline and show every cell, its memory and its pool.",
+    )
+    .option("--stack <name>", "read Pulumi.<name>.yaml")
+    .option("--config <file>", "read this stack file instead")
+    .option("--json", "print the plan as JSON")
+    .option("--out <dir>", "write every Kubernetes object the experiment applies, as YAML")
+    .option(
+      "--diff <git-ref>",
+      "list the cells added, removed and changed against the config at a git ref",
+    )
+    .action((options: Parameters<typeof runPlan>[0]) => {
+      process.exitCode = runPlan(options);
+    });
+
+  return program;
+}
+
+/** Entry point: parses argv, runs the command, turns known errors into messages and exit codes. */
+export async function main(argv: readonly string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv, { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+    } else if (error instanceof UsageError || error instanceof InvalidArgumentError) {
+      console.error(`spark-at-scale: ${error.message}`);
+      process.exitCode = 2;
+    } else if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exitCode = 1;
+    } else {
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { z } from "zod";
+import { SPARK_MEMORY_PATTERN, sparkMemoryToMiB } from "../core/quantity";
+import { strictObject, dnsLabel } from "./schemaHelpers";
+
+/** Join strategies a cell can force; `auto` gives no hint and lets Spark choose. */
+export const JOIN_STRATEGIES = ["broadcast", "shuffle_hash", "sort_merge", "auto"] as const;
+export type JoinStrategy = (typeof JOIN_STRATEGIES)[number];
+
+/** Spark refuses executors below 450 MiB (1.5 x its 300 MiB reserved memory). */
+const MIN_EXECUTOR_MIB = 450;
+
+const sparkMemory = (what: string, minMiB = 1) =>
+  z
+    .string({ error: `${what}: a Spark memory size such as 512m or 4g` })
+    .regex(SPARK_MEMORY_PATTERN, `${what}: a Spark memory size such as 512m or 4g`)
+    .refine((value) => (sparkMemoryToMiB(value) ?? 0) >= minMiB, {
+      error: `${what}: at least ${minMiB} MiB`,
+    });
+
+/** An axis: a non-empty list of distinct values (distinct after normalisation by `key`). */
+function axis<T extends z.ZodType>(
+  item: T,
+  what: string,
+  key: (value: z.output<T>) => unknown = (v) => v,
+) {
+  return z
+    .array(item, { error: `${what}: a list of values` })
+    .min(1, `${what}: at least one value`)
+    .refine((values) => new Set(values.map((v) => JSON.stringify(key(v)))).size === values.length, {
+      error: `${what}: values must be distinct (each value is its own set of cells)`,
+    });
+}
+
+const onOff = z
+  .union([z.boolean(), z.enum(["on", "off"])], { error: "true/false (or on/off)" })
+  .transform((value) => value === true || value === "on");
+
+/** The matrix: every combination of these values is a cell. */
+const axesSchema = strictObject({
+  executorMemory: axis(sparkMemory("executor memory", MIN_EXECUTOR_MIB), "executorMemory", (v) =>
+    sparkMemoryToMiB(v),
+  ),
+  tableRatio: axis(
+    z.number({ error: "a number" }).gt(0, "a ratio above 0 (build-side size / executor heap)"),
+    "tableRatio",
+  ),
+  strategy: axis(
+    z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }),
+    "strategy",
+  ),
+  skew: axis(
+    z
+      .number({ error: "a number" })
+      .min(0, "a Zipf exponent of 0 (uniform) or more")
+      .max(10, "at most 10"),
+    "skew",
+  ),
+  aqe: axis(onOff, "aqe").default([true]),
+  memoryOverheadFactor: axis(
+    z.number({ error: "a number" }).min(0, "between 0 and 1").max(1, "between 0 and 1"),
+    "memoryOverheadFactor",
+  ).default([0.1]),
+  executorCores: axis(
+    z.number().int("a whole number").min(1, "at least 1").max(16, "at most 16"),
+    "executorCores",
+  ).default([1]),
+});
+
+/** Settings every cell shares. */
+const fixedSchema = strictObject({
+  executorInstances: z
+    .number()
+    .int("a whole number")
+    .min(1, "at least 1")
+    .max(64, "at most 64")
+    .default(2),
+  driverMemory: sparkMemory("driver memory", MIN_EXECUTOR_MIB).default("2g"),
+  probeSize: sparkMemory("probe-side size").default("1g"),
+  keys: z.number().int("a whole number").min(1, "at least 1").default(100_000),
+  partitions: z
+    .number()
+    .int("a whole number")
+    .min(1, "at least 1")
+    .max(10_000, "at most 10000")
+    .default(64),
+  seed: z.number().int("a whole number").default(42),
+  repeats: z.number().int("a whole number").min(1, "at least 1").max(20, "at most 20").default(1),
+  concurrency: z
+    .number()
+    .int("a whole number")
+    .min(1, "at least 1")
+    .max(32, "at most 32")
+    .default(2),
+  cellTimeoutMinutes: z
+    .number()
+    .int("a whole number")
+    .min(1, "at least 1")
+    .max(24 * 60, "at most 1440")
+    .default(30),
+});
+
+const AXIS_NAMES = [
+  "executorMemory",
+  "tableRatio",
+  "strategy",
+  "skew",
+  "aqe",
+  "memoryOverheadFactor",
+  "executorCores",
+] as const;
+
+/** One exclusion: cells matching every key given are left out. */
+const exclusionSchema = strictObject({
+  executorMemory: z.string().optional(),
+  tableRatio: z.number().optional(),
+  strategy: z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }).optional(),
+  skew: z.number().optional(),
+  aqe: onOff.optional(),
+  memoryOverheadFactor: z.number().optional(),
+  executorCores: z.number().optional(),
+}).refine((e) => Object.values(e).some((v) => v !== undefined), {
+  error: `an exclusion names at least one of ${AXIS_NAMES.join(", ")}`,
+});
+
+/** The `experiment` key of a stack's config. */
+export const experimentSchema = strictObject({
+  name: dnsLabel("an experiment name", 40),
+  description: z.string().default(""),
+  axes: axesSchema,
+  fixed: fixedSchema.default(fixedSchema.parse({})),
+  exclude: z.array(exclusionSchema).default([]),
+}).superRefine((experiment, ctx) => {
+  // An exclusion naming a value that is not on its axis matches nothing: almost surely a typo.
+  experiment.exclude.forEach((exclusion, index) => {
+    for (const key of AXIS_NAMES) {
+      const value = exclusion[key];
+      if (value === undefined) continue;
+      const values = experiment.axes[key] as readonly unknown[];
+      const matches =
+        key === "executorMemory"
+          ? values.some((v) => sparkMemoryToMiB(v as string) === sparkMemoryToMiB(value as string))
+          : values.includes(value);
+      if (!matches) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["exclude", index, key],
+          message: `not a value of axes.${key} (${JSON.stringify(values)}), so this exclusion matches nothing`,
+        });
+      }
+    }
+  });
+});
+
+/** A validated experiment, defaults filled in. */
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+/** One exclusion. */
+export type Exclusion = ExperimentConfig["exclude"][number];

@@ -1,0 +1,295 @@
+import { ConfigError } from "../config/errors";
+import type { ExperimentConfig, JoinStrategy } from "../config/experiment";
+import { BYTES_PER_MIB, formatMiB, mibToSparkMemory, sparkMemoryToMiB } from "../core/quantity";
+import type { PoolSpec } from "../testbed/pools";
+import { DAEMONSET_RESERVE_MIB, memoryOverheadMiB, podMemoryMiB } from "./sizing";
+
+/** The values of one cell on each axis, plus which repeat it is. */
+export interface CellParameters {
+  /** Executor heap, canonical Spark spelling (`4g`, `1536m`). */
+  readonly executorMemory: string;
+  /** Build-side in-memory size over executor heap. */
+  readonly tableRatio: number;
+  /** Forced join strategy, or `auto`. */
+  readonly strategy: JoinStrategy;
+  /** Zipf exponent of the build side's join key (0 = uniform). */
+  readonly skew: number;
+  /** Adaptive query execution on or off. */
+  readonly aqe: boolean;
+  /** Memory overhead as a fraction of heap (floor 384 MiB). */
+  readonly memoryOverheadFactor: number;
+  /** Cores per executor. */
+  readonly executorCores: number;
+  /** Repeat index, from 1. */
+  readonly repeat: number;
+}
+
+/** Sizes derived from a cell's parameters. */
+export interface CellSizing {
+  /** Executor heap, MiB. */
+  readonly heapMiB: number;
+  /** Executor memory overhead, MiB. */
+  readonly overheadMiB: number;
+  /** Executor pod memory (request = limit), MiB. */
+  readonly podMemoryMiB: number;
+  /** Build side in-memory size, bytes (tableRatio x heap). */
+  readonly buildBytes: number;
+  /** Probe side in-memory size, bytes. */
+  readonly probeBytes: number;
+  /** Number of executors. */
+  readonly executorInstances: number;
+  /** Driver heap, MiB. */
+  readonly driverMemoryMiB: number;
+  /** Driver pod memory, MiB. */
+  readonly driverPodMemoryMiB: number;
+}
+
+/** Where a cell's executors run. */
+export interface CellPlacement {
+  /** Experiment pool name. */
+  readonly pool: string;
+  /** The pool's allocatable memory per node, MiB. */
+  readonly allocatableMiB: number;
+  /** Executors of this cell that fit one node. */
+  readonly executorsPerNode: number;
+  /** Nodes the cell's executors need. */
+  readonly nodes: number;
+}
+
+/** One configuration of the experiment: one SparkApplication. */
+export interface Cell {
+  /** Name derived from the parameters (DNS-1123), stable when axes gain values. */
+  readonly name: string;
+  /** Experiment name. */
+  readonly experiment: string;
+  readonly parameters: CellParameters;
+  readonly sizing: CellSizing;
+  readonly placement: CellPlacement;
+  /** Arguments of the join workload for this cell. */
+  readonly workloadArgs: readonly string[];
+}
+
+/** Longest cell name allowed: Spark derives pod and service names (≤ 63) from it. */
+export const MAX_CELL_NAME_LENGTH = 45;
+
+const STRATEGY_CODES: Readonly<Record<JoinStrategy, string>> = {
+  broadcast: "bhj",
+  shuffle_hash: "shj",
+  sort_merge: "smj",
+  auto: "auto",
+};
+
+const DEFAULT_OVERHEAD_FACTOR = 0.1;
+const DEFAULT_CORES = 1;
+
+/** A number as a DNS-safe token: 0.25 -> 0p25. */
+function token(value: number): string {
+  return String(value).replace(".", "p").replace("+", "");
+}
+
+/**
+ * A cell's name from its parameters only — never its position — so adding a value to an axis
+ * adds names and changes none. Optional axes appear only when off their default, so turning
+ * an axis on later keeps the existing cells' names.
+ */
+export function cellName(p: CellParameters): string {
+  const parts = [
+    `m${p.executorMemory}`,
+    STRATEGY_CODES[p.strategy],
+    `r${token(p.tableRatio)}`,
+    `s${token(p.skew)}`,
+    p.aqe ? "aqe" : "noaqe",
+  ];
+  if (p.memoryOverheadFactor !== DEFAULT_OVERHEAD_FACTOR)
+    parts.push(`o${token(p.memoryOverheadFactor)}`);
+  if (p.executorCores !== DEFAULT_CORES) parts.push(`c${p.executorCores}`);
+  parts.push(String(p.repeat));
+  return parts.join("-").toLowerCase();
+}
+
+function cartesian(experiment: ExperimentConfig): CellParameters[] {
+  const { axes, fixed } = experiment;
+  const out: CellParameters[] = [];
+  for (const memory of axes.executorMemory)
+    for (const strategy of axes.strategy)
+      for (const tableRatio of axes.tableRatio)
+        for (const skew of axes.skew)
+          for (const aqe of axes.aqe)
+            for (const memoryOverheadFactor of axes.memoryOverheadFactor)
+              for (const executorCores of axes.executorCores)
+                for (let repeat = 1; repeat <= fixed.repeats; repeat++)
+                  out.push({
+                    executorMemory: mibToSparkMemory(sparkMemoryToMiB(memory) ?? 0),
+                    tableRatio,
+                    strategy,
+                    skew,
+                    aqe,
+                    memoryOverheadFactor,
+                    executorCores,
+                    repeat,
+                  });
+  return out;
+}
+
+function excluded(p: CellParameters, experiment: ExperimentConfig): boolean {
+  return experiment.exclude.some(
+    (e) =>
+      (e.executorMemory === undefined ||
+        sparkMemoryToMiB(e.executorMemory) === sparkMemoryToMiB(p.executorMemory)) &&
+      (e.tableRatio === undefined || e.tableRatio === p.tableRatio) &&
+      (e.strategy === undefined || e.strategy === p.strategy) &&
+      (e.skew === undefined || e.skew === p.skew) &&
+      (e.aqe === undefined || e.aqe === p.aqe) &&
+      (e.memoryOverheadFactor === undefined || e.memoryOverheadFactor === p.memoryOverheadFactor) &&
+      (e.executorCores === undefined || e.executorCores === p.executorCores),
+  );
+}
+
+function sizeOf(p: CellParameters, experiment: ExperimentConfig): CellSizing {
+  const heapMiB = sparkMemoryToMiB(p.executorMemory) ?? 0;
+  const driverMemoryMiB = sparkMemoryToMiB(experiment.fixed.driverMemory) ?? 0;
+  return {
+    heapMiB,
+    overheadMiB: memoryOverheadMiB(heapMiB, p.memoryOverheadFactor),
+    podMemoryMiB: podMemoryMiB(heapMiB, p.memoryOverheadFactor),
+    buildBytes: Math.round(p.tableRatio * heapMiB * BYTES_PER_MIB),
+    probeBytes: (sparkMemoryToMiB(experiment.fixed.probeSize) ?? 0) * BYTES_PER_MIB,
+    executorInstances: experiment.fixed.executorInstances,
+    driverMemoryMiB,
+    driverPodMemoryMiB: podMemoryMiB(driverMemoryMiB, DEFAULT_OVERHEAD_FACTOR),
+  };
+}
+
+/** The workload's command line for a cell (flags of workloads/join_workload.py). */
+export function workloadArguments(
+  p: CellParameters,
+  sizing: CellSizing,
+  experiment: ExperimentConfig,
+): string[] {
+  return [
+    "--build-bytes",
+    String(sizing.buildBytes),
+    "--probe-bytes",
+    String(sizing.probeBytes),
+    "--strategy",
+    p.strategy,
+    "--skew",
+    String(p.skew),
+    "--aqe",
+    p.aqe ? "on" : "off",
+    "--keys",
+    String(experiment.fixed.keys),
+    "--partitions",
+    String(experiment.fixed.partitions),
+    "--seed",
+    String(experiment.fixed.seed),
+  ];
+}
+
+/**
+ * The smallest experiment pool whose nodes hold one executor pod (plus GKE's DaemonSets), or
+ * an explanation of why none does.
+ */
+function place(sizing: CellSizing, pools: readonly PoolSpec[]): CellPlacement | string {
+  const candidates = pools
+    .filter((pool) => pool.role === "experiment")
+    .sort((a, b) => a.allocatableMiB - b.allocatableMiB || a.name.localeCompare(b.name));
+  for (const pool of candidates) {
+    const room = pool.allocatableMiB - DAEMONSET_RESERVE_MIB;
+    const executorsPerNode = Math.floor(room / sizing.podMemoryMiB);
+    if (executorsPerNode < 1) continue;
+    const nodes = Math.ceil(sizing.executorInstances / executorsPerNode);
+    if (nodes > pool.maxNodes) continue;
+    return { pool: pool.name, allocatableMiB: pool.allocatableMiB, executorsPerNode, nodes };
+  }
+  const tiers = candidates
+    .map((p) => `${p.name}: ${formatMiB(p.allocatableMiB)} allocatable x ${p.maxNodes} nodes`)
+    .join("; ");
+  return (
+    `executor pod needs ${formatMiB(sizing.podMemoryMiB)} (heap ${formatMiB(sizing.heapMiB)} + overhead ` +
+    `${formatMiB(sizing.overheadMiB)}) + ${DAEMONSET_RESERVE_MIB} MiB for GKE DaemonSets, ` +
+    `${sizing.executorInstances} executors; no experiment pool fits (${tiers})`
+  );
+}
+
+/** A cell that fits no experiment pool, and why. */
+export interface Misfit {
+  /** Cell name. */
+  readonly name: string;
+  readonly parameters: CellParameters;
+  readonly sizing: CellSizing;
+  /** Why it fits nowhere, with the numbers. */
+  readonly reason: string;
+}
+
+/** The experiment's cells, split into those that can be placed and those that cannot. */
+export interface CellPlan {
+  /** Placeable cells, sorted by name. */
+  readonly cells: Cell[];
+  /** Cells that fit no pool, sorted by name. */
+  readonly misfits: Misfit[];
+  /** Problems with the experiment as a whole (driver too big, everything excluded). */
+  readonly problems: string[];
+}
+
+/**
+ * Every cell of an experiment: the cartesian product of its axes, minus exclusions, times
+ * repeats, each sized and placed on the smallest experiment pool that holds it.
+ */
+export function planCells(experiment: ExperimentConfig, pools: readonly PoolSpec[]): CellPlan {
+  const cells: Cell[] = [];
+  const misfits: Misfit[] = [];
+  const problems: string[] = [];
+  for (const parameters of cartesian(experiment)) {
+    if (excluded(parameters, experiment)) continue;
+    const name = cellName(parameters);
+    const sizing = sizeOf(parameters, experiment);
+    const placement =
+      name.length > MAX_CELL_NAME_LENGTH
+        ? `name longer than ${MAX_CELL_NAME_LENGTH} characters`
+        : place(sizing, pools);
+    if (typeof placement === "string") {
+      misfits.push({ name, parameters, sizing, reason: placement });
+      continue;
+    }
+    cells.push({
+      name,
+      experiment: experiment.name,
+      parameters,
+      sizing,
+      placement,
+      workloadArgs: workloadArguments(parameters, sizing, experiment),
+    });
+  }
+  const systemPool = pools.find((p) => p.role === "system");
+  const driverPod = sizeOf(cartesian(experiment)[0], experiment).driverPodMemoryMiB;
+  if (systemPool && driverPod + DAEMONSET_RESERVE_MIB > systemPool.allocatableMiB) {
+    problems.push(
+      `spark-at-scale:experiment.fixed.driverMemory: driver pod needs ${formatMiB(driverPod)}; the system pool ` +
+        `(${systemPool.machineType}) has ${formatMiB(systemPool.allocatableMiB - DAEMONSET_RESERVE_MIB)} for pods`,
+    );
+  }
+  if (cells.length === 0 && misfits.length === 0) {
+    problems.push("spark-at-scale:experiment.exclude: every cell is excluded; nothing would run");
+  }
+  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+  return { cells: cells.sort(byName), misfits: misfits.sort(byName), problems };
+}
+
+/**
+ * The experiment's cells for a deployment: like planCells, but a cell that fits nowhere is a
+ * config error that names the cell and the numbers, raised before anything is registered.
+ */
+export function expandCells(
+  experiment: ExperimentConfig,
+  pools: readonly PoolSpec[],
+  source = "the stack config",
+): Cell[] {
+  const plan = planCells(experiment, pools);
+  const problems = [
+    ...plan.misfits.map((m) => `spark-at-scale:experiment: cell ${m.name}: ${m.reason}`),
+    ...plan.problems,
+  ];
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return plan.cells;
+}

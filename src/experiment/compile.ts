@@ -1,0 +1,55 @@
+import { parseConfig } from "../config/load";
+import { stackSchema, type StackConfig } from "../config/stack";
+import { planPools, type PoolSpec } from "../testbed/pools";
+import { expandCells, planCells, type Cell, type CellPlan } from "./cells";
+import { experimentObjects, type ExperimentObjects } from "./objects";
+
+/** A stack config taken all the way to what it would deploy, without deploying anything. */
+export interface CompiledStack {
+  readonly config: StackConfig;
+  readonly pools: PoolSpec[];
+  /** The experiment's cells (empty without an experiment). */
+  readonly cells: Cell[];
+  /** The experiment's Kubernetes objects, when there is an experiment. */
+  readonly objects?: ExperimentObjects;
+}
+
+/** Validates a raw stack config: typed config, or a ConfigError naming every bad key. */
+export function validateStackConfig(raw: unknown, source: string): StackConfig {
+  return parseConfig(stackSchema, raw, source);
+}
+
+/**
+ * Config -> pools -> cells -> objects, the one path the Pulumi program, `plan` and the pilot
+ * share. A cell that fits no pool is a ConfigError here, before anything is registered.
+ */
+export function compileStack(
+  raw: unknown,
+  source: string,
+  workloadScript: () => string,
+): CompiledStack {
+  const config = validateStackConfig(raw, source);
+  const pools = planPools(config);
+  if (!config.experiment) return { config, pools, cells: [] };
+  const cells = expandCells(config.experiment, pools, source);
+  return {
+    config,
+    pools,
+    cells,
+    objects: experimentObjects(config, config.experiment, cells, workloadScript()),
+  };
+}
+
+/** Like compileStack, but keeps cells that fit nowhere as misfits, for `plan` to show. */
+export function planStack(
+  raw: unknown,
+  source: string,
+): { config: StackConfig; pools: PoolSpec[]; plan?: CellPlan } {
+  const config = validateStackConfig(raw, source);
+  const pools = planPools(config);
+  return {
+    config,
+    pools,
+    plan: config.experiment ? planCells(config.experiment, pools) : undefined,
+  };
+}

@@ -1,0 +1,119 @@
+import type { StackConfig } from "../config/stack";
+import { MACHINE_TYPES } from "../core/machineTypes";
+import type { PoolSpec } from "../testbed/pools";
+import type { CellPlan } from "./cells";
+
+/** One row of `plan`: a cell, its memory and where it goes. */
+export interface PlanRow {
+  readonly cell: string;
+  readonly strategy: string;
+  readonly tableRatio: number;
+  readonly skew: number;
+  readonly aqe: boolean;
+  readonly executorMemory: string;
+  readonly podMemoryMiB: number;
+  readonly buildBytes: number;
+  /** Pool the executors go to; null when none fits. */
+  readonly pool: string | null;
+  readonly poolAllocatableMiB: number | null;
+  readonly nodes: number | null;
+  readonly fits: boolean;
+  /** Why it fits nowhere, when it does not. */
+  readonly reason?: string;
+}
+
+/** Totals over the plan, with a cost bound. */
+export interface PlanTotals {
+  readonly cells: number;
+  readonly fitting: number;
+  readonly misfits: number;
+  readonly byStrategy: Readonly<Record<string, number>>;
+  readonly byPool: Readonly<Record<string, number>>;
+  /** Hours the matrix takes at most: ceil(cells / concurrency) x cell timeout. */
+  readonly wallHoursUpperBound: number;
+  /** Experiment node-hours if every cell ran to its timeout. */
+  readonly experimentNodeHoursUpperBound: number;
+  /** System pool node-hours over the same wall time (its minimum node count). */
+  readonly systemNodeHoursUpperBound: number;
+  /** USD at on-demand list prices for the node-hours above (excludes the GKE fee, disks, egress). */
+  readonly estimatedCostUsdUpperBound: number;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function count<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;
+  return out;
+}
+
+/** Rows and totals of a plan, as `plan` prints them and `plan --json` emits them. */
+export function planReport(
+  config: StackConfig,
+  plan: CellPlan,
+  pools: readonly PoolSpec[],
+): { rows: PlanRow[]; totals: PlanTotals } {
+  const rows: PlanRow[] = [
+    ...plan.cells.map((c): PlanRow => ({
+      cell: c.name,
+      strategy: c.parameters.strategy,
+      tableRatio: c.parameters.tableRatio,
+      skew: c.parameters.skew,
+      aqe: c.parameters.aqe,
+      executorMemory: c.parameters.executorMemory,
+      podMemoryMiB: c.sizing.podMemoryMiB,
+      buildBytes: c.sizing.buildBytes,
+      pool: c.placement.pool,
+      poolAllocatableMiB: c.placement.allocatableMiB,
+      nodes: c.placement.nodes,
+      fits: true,
+    })),
+    ...plan.misfits.map((m): PlanRow => ({
+      cell: m.name,
+      strategy: m.parameters.strategy,
+      tableRatio: m.parameters.tableRatio,
+      skew: m.parameters.skew,
+      aqe: m.parameters.aqe,
+      executorMemory: m.parameters.executorMemory,
+      podMemoryMiB: m.sizing.podMemoryMiB,
+      buildBytes: m.sizing.buildBytes,
+      pool: null,
+      poolAllocatableMiB: null,
+      nodes: null,
+      fits: false,
+      reason: m.reason,
+    })),
+  ].sort((a, b) => a.cell.localeCompare(b.cell));
+
+  const fixed = config.experiment?.fixed;
+  const timeoutHours = (fixed?.cellTimeoutMinutes ?? 0) / 60;
+  const concurrency = fixed?.concurrency ?? 1;
+  const priceOf = (poolName: string) =>
+    MACHINE_TYPES[pools.find((p) => p.name === poolName)?.machineType ?? ""]?.usdPerHour ?? 0;
+  const system = pools.find((p) => p.role === "system");
+  const wallHours = Math.ceil(plan.cells.length / concurrency) * timeoutHours;
+  const experimentNodeHours = plan.cells.reduce(
+    (sum, c) => sum + c.placement.nodes * timeoutHours,
+    0,
+  );
+  const experimentCost = plan.cells.reduce(
+    (sum, c) => sum + c.placement.nodes * timeoutHours * priceOf(c.placement.pool),
+    0,
+  );
+  const systemNodeHours = (system?.minNodes ?? 0) * wallHours;
+  const systemCost = systemNodeHours * (system ? priceOf(system.name) : 0);
+  return {
+    rows,
+    totals: {
+      cells: rows.length,
+      fitting: plan.cells.length,
+      misfits: plan.misfits.length,
+      byStrategy: count(rows, (r) => r.strategy),
+      byPool: count(plan.cells, (c) => c.placement.pool),
+      wallHoursUpperBound: round2(wallHours),
+      experimentNodeHoursUpperBound: round2(experimentNodeHours),
+      systemNodeHoursUpperBound: round2(systemNodeHours),
+      estimatedCostUsdUpperBound: round2(experimentCost + systemCost),
+    },
+  };
+}

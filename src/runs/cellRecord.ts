@@ -1,0 +1,83 @@
+import type { Cell } from "../experiment/cells";
+import type { Classification, FailureEvidence } from "../failure/evidence";
+import type { FinalState } from "../failure/finalState";
+import { CELL_RESULT_SCHEMA_VERSION, type CellResult } from "../results/cellResult";
+
+/** What a runner knows about a cell before it runs: the parts of its record fixed by config. */
+export type CellRecordBase = Pick<
+  CellResult,
+  "experiment" | "cell" | "parameters" | "sizing" | "scale" | "pool"
+>;
+
+/** How one Spark application ended: the part of a cell's record a run produces. */
+export type RunOutcome = Omit<CellResult, keyof CellRecordBase | "schemaVersion">;
+
+/** The fixed part of a cell's record, from the cell as planned. */
+export function cellRecordBase(
+  cell: Cell,
+  scale = 1,
+  pool: string | null = cell.placement.pool,
+): CellRecordBase {
+  return {
+    experiment: cell.experiment,
+    cell: cell.name,
+    parameters: { ...cell.parameters },
+    sizing: { ...cell.sizing },
+    scale,
+    pool,
+  };
+}
+
+/** How a run went, in the runner-neutral terms an outcome is built from. */
+export interface RunFacts {
+  readonly runner: CellResult["runner"];
+  readonly evidence: FailureEvidence;
+  readonly classification: Classification;
+  readonly sparkApplicationId: string | null;
+  readonly start: string | null;
+  readonly end: string | null;
+  readonly attempts: number;
+  readonly executorFailures: number;
+  readonly workload: Record<string, unknown> | null;
+}
+
+/**
+ * The final state as recorded: the runner's, except that a run the classifier traced to a
+ * failed submission is SUBMISSION_FAILED even where the operator folded it into FAILED.
+ */
+function recordedState(evidence: FailureEvidence, classification: Classification): FinalState {
+  if (classification.failureClass === "submission_failed" && evidence.finalState === "FAILED") {
+    return "SUBMISSION_FAILED";
+  }
+  return evidence.finalState;
+}
+
+/** A run's outcome, the same shape for every runner. */
+export function runOutcome(facts: RunFacts): RunOutcome {
+  const duration =
+    facts.start && facts.end ? (Date.parse(facts.end) - Date.parse(facts.start)) / 1000 : null;
+  return {
+    runner: facts.runner,
+    state: recordedState(facts.evidence, facts.classification),
+    failureClass: facts.classification.failureClass,
+    evidence: {
+      exitCodes: [...facts.classification.evidence.exitCodes],
+      terminationReasons: [...facts.classification.evidence.terminationReasons],
+      messageExcerpt: facts.classification.evidence.messageExcerpt,
+      decidedBy: facts.classification.evidence.decidedBy,
+    },
+    sparkApplicationId: facts.sparkApplicationId,
+    start: facts.start,
+    end: facts.end,
+    durationSeconds:
+      duration === null || Number.isNaN(duration) ? null : Math.round(duration * 10) / 10,
+    attempts: facts.attempts,
+    executorFailures: facts.executorFailures,
+    workload: facts.workload,
+  };
+}
+
+/** A finished cell's record: its fixed part and how its run ended. */
+export function cellRecord(base: CellRecordBase, outcome: RunOutcome): CellResult {
+  return { schemaVersion: CELL_RESULT_SCHEMA_VERSION, ...base, ...outcome };
+}

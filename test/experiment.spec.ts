@@ -1,0 +1,329 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as yaml from "js-yaml";
+import { registeredResources, resetRegistrations, valueOf, type RegisteredResource } from "./mocks";
+import { devStackConfig, devStackWith } from "./helpers/devStack";
+import { ConfigError } from "../src/config/errors";
+import { allocatableMemoryMiB } from "../src/core/machineTypes";
+import { compileStack } from "../src/experiment/compile";
+import { lanePredecessors } from "../src/experiment/lanes";
+import { DAEMONSET_RESERVE_MIB } from "../src/experiment/sizing";
+import { runPlan } from "../src/cli/planCommand";
+import { runProgram } from "../stacks/program";
+
+const SCRIPT = "print('workload')\n";
+const script = () => SCRIPT;
+const APP_TYPE = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
+const cellApps = (resources: RegisteredResource[]) =>
+  resources.filter((r) => r.type === APP_TYPE && r.inputs.metadata.name !== "spark-pi");
+
+/** The dev experiment with some of its parts replaced. */
+function devExperimentWith(change: (experiment: any) => void): Record<string, unknown> {
+  const config = devStackConfig();
+  const experiment = structuredClone(config.experiment) as any;
+  change(experiment);
+  return devStackWith({ experiment });
+}
+
+describe("experiment (dev stack under mocks)", () => {
+  let resources: RegisteredResource[];
+  let outputs: ReturnType<typeof runProgram>;
+  const compiled = compileStack(devStackConfig(), "Pulumi.dev.yaml", script);
+
+  before(async () => {
+    resetRegistrations();
+    outputs = runProgram(devStackConfig(), "Pulumi.dev.yaml", { workloadScript: script });
+    resources = await registeredResources();
+  });
+
+  it("has at least 24 cells spanning all four strategies", () => {
+    expect(compiled.cells).to.have.length(44);
+    expect(new Set(compiled.cells.map((c) => c.parameters.strategy))).to.deep.equal(
+      new Set(["broadcast", "shuffle_hash", "sort_merge", "auto"]),
+    );
+  });
+
+  it("registers one SparkApplication per cell, with unique DNS-1123 names", () => {
+    const apps = cellApps(resources);
+    expect(apps).to.have.length(compiled.cells.length);
+    const names = apps.map((a) => a.inputs.metadata.name as string);
+    expect(new Set(names).size).to.equal(names.length);
+    for (const name of names) {
+      expect(name).to.match(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
+      expect(name.length).to.be.at.most(45);
+    }
+    expect(names).to.include("m2g-bhj-r0p25-s0-aqe-1");
+    expect(names).to.include("m12g-smj-r2-s1p1-aqe-1");
+  });
+
+  it("gives every resource a unique type and name", () => {
+    const urns = resources.map((r) => `${r.type}::${r.name}`);
+    expect(new Set(urns).size).to.equal(urns.length);
+  });
+
+  it("pins every cell's executors to the smallest pool they fit, tolerating its taint", () => {
+    for (const app of cellApps(resources)) {
+      const executor = app.inputs.spec.executor;
+      const pool = executor.nodeSelector["spark-at-scale/pool"] as string;
+      const machine = pool === "highmem-16g" ? "e2-highmem-2" : "e2-highmem-4";
+      const podMiB = parseInt(executor.memory, 10) + parseInt(executor.memoryOverhead, 10);
+      expect(podMiB + DAEMONSET_RESERVE_MIB, app.inputs.metadata.name).to.be.at.most(
+        allocatableMemoryMiB(machine),
+      );
+      expect(executor.tolerations).to.deep.equal([
+        { key: "spark-at-scale/experiment", operator: "Equal", value: pool, effect: "NoSchedule" },
+      ]);
+      const expectedPool = executor.memory === "2048m" ? "highmem-16g" : "highmem-32g";
+      expect(pool, app.inputs.metadata.name).to.equal(expectedPool);
+      expect(app.inputs.spec.driver.nodeSelector).to.deep.equal({
+        "spark-at-scale/pool": "system",
+      });
+    }
+  });
+
+  it("builds each cell's spec from its parameters", () => {
+    const app = cellApps(resources).find(
+      (a) => a.inputs.metadata.name === "m2g-shj-r1-s1p1-aqe-1",
+    )!.inputs;
+    expect(app.metadata.namespace).to.equal("spark-apps");
+    expect(app.metadata.labels).to.deep.equal({
+      "spark-at-scale/experiment": "join-memory-v1",
+      "spark-at-scale/cell": "m2g-shj-r1-s1p1-aqe-1",
+    });
+    expect(app.spec.type).to.equal("Python");
+    expect(app.spec.image).to.equal(
+      "us-central1-docker.pkg.dev/my-spark-lab/dockerhub-mirror/apache/spark:4.0.4",
+    );
+    expect(app.spec.mainApplicationFile).to.equal("local:///opt/spark-at-scale/join_workload.py");
+    expect(app.spec.restartPolicy).to.deep.equal({ type: "Never" });
+    expect(app.spec.arguments).to.deep.equal([
+      "--build-bytes",
+      String(2 * 1024 ** 3),
+      "--probe-bytes",
+      String(2 * 1024 ** 3),
+      "--strategy",
+      "shuffle_hash",
+      "--skew",
+      "1.1",
+      "--aqe",
+      "on",
+      "--keys",
+      "100000",
+      "--partitions",
+      "64",
+      "--seed",
+      "42",
+    ]);
+    expect(app.spec.sparkConf).to.deep.equal({
+      "spark.sql.adaptive.enabled": "true",
+      "spark.sql.autoBroadcastJoinThreshold": "-1",
+      "spark.sql.adaptive.autoBroadcastJoinThreshold": "-1",
+    });
+    expect(app.spec.executor).to.include({
+      instances: 2,
+      cores: 1,
+      memory: "2048m",
+      memoryOverhead: "384m",
+    });
+    expect(app.spec.executor.deleteOnTermination).to.equal(false);
+    expect(app.spec.driver).to.include({ memory: "4096m", serviceAccount: "spark" });
+    const configMap = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!.inputs;
+    expect(app.spec.volumes).to.deep.equal([
+      { name: "workload", configMap: { name: configMap.metadata.name } },
+    ]);
+    expect(configMap.data).to.deep.equal({ "join_workload.py": SCRIPT });
+    for (const role of ["driver", "executor"]) {
+      expect(app.spec[role].volumeMounts).to.deep.equal([
+        { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
+      ]);
+    }
+  });
+
+  it("leaves the join threshold alone for broadcast and auto cells", () => {
+    const conf = (name: string) =>
+      cellApps(resources).find((a) => a.inputs.metadata.name === name)!.inputs.spec.sparkConf;
+    expect(conf("m2g-bhj-r1-s0-aqe-1")).to.deep.equal({ "spark.sql.adaptive.enabled": "true" });
+    expect(conf("m2g-auto-r1-s0-aqe-1")).to.deep.equal({ "spark.sql.adaptive.enabled": "true" });
+  });
+
+  it("exports a record for every cell, keyed by cell name", async () => {
+    const cells = await valueOf(outputs.cells!);
+    expect(Object.keys(cells).sort()).to.deep.equal(compiled.cells.map((c) => c.name).sort());
+    const record = cells["m12g-bhj-r2-s0-aqe-1"] as any;
+    expect(record.parameters).to.deep.equal({
+      executorMemory: "12g",
+      tableRatio: 2,
+      strategy: "broadcast",
+      skew: 0,
+      aqe: true,
+      memoryOverheadFactor: 0.1,
+      executorCores: 1,
+      repeat: 1,
+    });
+    expect(record.pool).to.equal("highmem-32g");
+    expect(record.state).to.equal("COMPLETED");
+    expect(outputs.experiment).to.equal("join-memory-v1");
+  });
+
+  it("waits for each cell's run with an outcome resource given the cell's deadline", () => {
+    const outcomes = resources.filter(
+      (r) => r.type === "pulumi-nodejs:dynamic/spark-at-scale:CellOutcome",
+    );
+    expect(outcomes).to.have.length(compiled.cells.length + 1); // + spark-pi
+    const one = outcomes.find((o) => o.inputs.name === "m2g-smj-r1-s0-aqe-1")!.inputs;
+    expect(one.timeoutSeconds).to.equal(20 * 60);
+    expect(one.namespace).to.equal("spark-apps");
+    expect(one.manifestHash).to.match(/^[0-9a-f]{10}$/);
+  });
+});
+
+describe("cell names", () => {
+  it("stay the same, with the same specs, when an axis gains a value", () => {
+    const before = compileStack(devStackConfig(), "before", script);
+    const after = compileStack(
+      devExperimentWith((e) => {
+        e.axes.skew.push(2);
+        e.axes.executorMemory.push("4g");
+      }),
+      "after",
+      script,
+    );
+    const afterByName = new Map(after.objects!.applications.map((a) => [a.metadata.name, a]));
+    for (const app of before.objects!.applications) {
+      expect(afterByName.get(app.metadata.name), app.metadata.name).to.deep.equal(app);
+    }
+    expect(after.cells.length).to.equal(3 * 3 * 4 * 3 - 3 * 3);
+  });
+
+  it("keep existing names when an optional axis or repeats are turned on", () => {
+    const before = compileStack(devStackConfig(), "before", script).cells.map((c) => c.name);
+    const after = compileStack(
+      devExperimentWith((e) => {
+        e.axes.memoryOverheadFactor = [0.1, 0.2];
+        e.fixed.repeats = 2;
+      }),
+      "after",
+      script,
+    ).cells.map((c) => c.name);
+    for (const name of before) expect(after).to.include(name);
+    expect(after).to.include("m2g-bhj-r0p25-s0-aqe-o0p2-2");
+  });
+});
+
+describe("lanes", () => {
+  it("start at most `concurrency` cells at once and chain the rest", () => {
+    expect(lanePredecessors(5, 2)).to.deep.equal([undefined, undefined, 0, 1, 2]);
+    expect(lanePredecessors(3, 4)).to.deep.equal([undefined, undefined, undefined]);
+  });
+});
+
+describe("invalid experiments", () => {
+  const cases: Array<[string, (e: any) => void, RegExp[]]> = [
+    [
+      "unknown strategy",
+      (e) => (e.axes.strategy = ["broadcast", "nested_loop"]),
+      [
+        /experiment\.axes\.strategy\[1\]/,
+        /"nested_loop"/,
+        /one of broadcast, shuffle_hash, sort_merge, auto/,
+      ],
+    ],
+    [
+      "ratio of zero",
+      (e) => (e.axes.tableRatio = [0, 1]),
+      [/experiment\.axes\.tableRatio\[0\]/, /above 0/],
+    ],
+    ["negative ratio", (e) => (e.axes.tableRatio = [-1]), [/tableRatio\[0\]/, /-1/]],
+    [
+      "memory that fits no pool",
+      (e) => (e.axes.executorMemory = ["2g", "40g"]),
+      [
+        /cell m40g-auto-r0p25-s0-aqe-1/,
+        /executor pod needs 44\.0 GiB/,
+        /no experiment pool fits/,
+        /highmem-32g: 28\.3 GiB allocatable/,
+      ],
+    ],
+    [
+      "duplicate axis values",
+      (e) => (e.axes.executorMemory = ["2g", "2048m"]),
+      [/axes\.executorMemory/, /distinct/],
+    ],
+    [
+      "unknown experiment key",
+      (e) => (e.axis = {}),
+      [/experiment\.axis: unknown key/, /allowed keys: axes, description, exclude, fixed, name/],
+    ],
+    ["unknown axis", (e) => (e.axes.joinType = ["x"]), [/axes\.joinType: unknown key/]],
+    ["negative skew", (e) => (e.axes.skew = [-0.5]), [/axes\.skew\[0\]/, /0 \(uniform\) or more/]],
+    [
+      "malformed memory",
+      (e) => (e.axes.executorMemory = ["4 GB"]),
+      [/executorMemory\[0\]/, /"4 GB"/, /512m or 4g/],
+    ],
+    [
+      "executor below Spark's minimum",
+      (e) => (e.axes.executorMemory = ["256m"]),
+      [/at least 450 MiB/],
+    ],
+    [
+      "exclusion that matches nothing",
+      (e) => (e.exclude = [{ strategy: "broadcast", tableRatio: 3 }]),
+      [/exclude\[0\]\.tableRatio/, /matches nothing/],
+    ],
+    ["zero concurrency", (e) => (e.fixed.concurrency = 0), [/fixed\.concurrency/, /at least 1/]],
+    [
+      "driver too big for the system pool",
+      (e) => (e.fixed.driverMemory = "16g"),
+      [/fixed\.driverMemory/, /system pool/],
+    ],
+  ];
+  for (const [what, change, patterns] of cases) {
+    it(`rejects ${what} and registers nothing`, async () => {
+      resetRegistrations();
+      let error: unknown;
+      try {
+        runProgram(devExperimentWith(change), "Pulumi.dev.yaml", { workloadScript: script });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(ConfigError);
+      for (const pattern of patterns) expect((error as Error).message).to.match(pattern);
+      expect(await registeredResources()).to.have.length(0);
+    });
+  }
+});
+
+describe("plan --out", () => {
+  it("writes exactly the objects the program registers", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+    const lines: string[] = [];
+    expect(runPlan({ stack: "dev", out: dir }, (l) => lines.push(l))).to.equal(0);
+    const written = fs
+      .readdirSync(dir)
+      .map((f) => yaml.load(fs.readFileSync(path.join(dir, f), "utf8")) as any);
+    expect(written).to.have.length(45); // 44 SparkApplications + the workload ConfigMap
+
+    resetRegistrations();
+    runProgram(devStackConfig(), "Pulumi.dev.yaml");
+    const registered = (await registeredResources()).filter(
+      (r) =>
+        (r.type === APP_TYPE && r.inputs.metadata.name !== "spark-pi") ||
+        r.type === "kubernetes:core/v1:ConfigMap",
+    );
+    const key = (o: any) => `${o.kind}/${o.metadata.name}`;
+    const byKey = new Map(written.map((o) => [key(o), o]));
+    expect(registered).to.have.length(written.length);
+    for (const resource of registered) {
+      const object = {
+        apiVersion: resource.inputs.apiVersion,
+        kind: resource.inputs.kind,
+        ...resource.inputs,
+      };
+      expect(byKey.get(key(object)), key(object)).to.deep.equal(JSON.parse(JSON.stringify(object)));
+    }
+    fs.rmSync(dir, { recursive: true });
+  });
+});
