@@ -1,0 +1,72 @@
+import { z } from "zod";
+import { JOIN_STRATEGIES } from "../config/experiment";
+import { FAILURE_CLASSES } from "../failure/failureClass";
+import { FINAL_STATES } from "../failure/finalState";
+
+/**
+ * The record of one finished cell: a value of the stack output `cells`, one line of the pilot's
+ * results.jsonl, one row of the report. Every runner writes it and every reader parses it here.
+ */
+export const CELL_RESULT_SCHEMA_VERSION = 1;
+
+const parametersSchema = z.strictObject({
+  executorMemory: z.string(),
+  tableRatio: z.number(),
+  strategy: z.enum(JOIN_STRATEGIES),
+  skew: z.number(),
+  aqe: z.boolean(),
+  memoryOverheadFactor: z.number(),
+  executorCores: z.number().int(),
+  repeat: z.number().int(),
+});
+
+const sizingSchema = z.strictObject({
+  heapMiB: z.number(),
+  overheadMiB: z.number(),
+  podMemoryMiB: z.number(),
+  buildBytes: z.number(),
+  probeBytes: z.number(),
+  executorInstances: z.number().int(),
+  driverMemoryMiB: z.number(),
+  driverPodMemoryMiB: z.number(),
+});
+
+export const cellResultSchema = z.strictObject({
+  schemaVersion: z.literal(CELL_RESULT_SCHEMA_VERSION),
+  /** Experiment name. */
+  experiment: z.string(),
+  /** Cell name. */
+  cell: z.string(),
+  /** Where it ran. */
+  runner: z.enum(["kubernetes", "local-cluster"]),
+  /** The cell's axis values, as declared (unscaled). */
+  parameters: parametersSchema,
+  /** Sizes the cell actually ran with (scaled by the pilot's scale factor, if any). */
+  sizing: sizingSchema,
+  /** Pilot only: the factor every memory and size was multiplied by (1 = as declared). */
+  scale: z.number().positive(),
+  /** Experiment pool the executors ran on; null locally. */
+  pool: z.string().nullable(),
+  state: z.enum(FINAL_STATES),
+  failureClass: z.enum(FAILURE_CLASSES),
+  evidence: z.strictObject({
+    exitCodes: z.array(z.number().int()),
+    terminationReasons: z.array(z.string()),
+    messageExcerpt: z.string(),
+    decidedBy: z.string(),
+  }),
+  sparkApplicationId: z.string().nullable(),
+  /** ISO-8601 times; null when unknown. */
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  /** Submission attempts. */
+  attempts: z.number().int(),
+  /** Executors that failed during the run. */
+  executorFailures: z.number().int(),
+  /** The workload's result line (schemas/workload-result.schema.json), when it printed one. */
+  workload: z.record(z.string(), z.unknown()).nullable(),
+});
+
+/** One finished cell. */
+export type CellResult = z.infer<typeof cellResultSchema>;
