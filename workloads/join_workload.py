@@ -330,7 +330,9 @@ def key_counts(spark: SparkSession, rows: int, keys: int, skew: float) -> DataFr
     target = cumulative.select(
         "key",
         F.when(F.col("key") == keys - 1, F.lit(rows))
-        .otherwise(F.least(F.lit(rows), F.floor(F.lit(float(rows)) * F.col("cum") / F.col("total"))))
+        .otherwise(
+            F.least(F.lit(rows), F.floor(F.lit(float(rows)) * F.col("cum") / F.col("total")))
+        )
         .alias("t"),
     )
     counts = target.select(
@@ -341,6 +343,7 @@ def key_counts(spark: SparkSession, rows: int, keys: int, skew: float) -> DataFr
 
 def build_side(
     spark: SparkSession,
+    *,
     rows: int,
     keys: int,
     skew: float,
@@ -365,13 +368,13 @@ def build_side(
     spread = chunks.select(
         "key", F.least(F.lit(CHUNK_ROWS), F.col("n") - F.col("chunk") * CHUNK_ROWS).alias("m")
     ).repartition(partitions)
-    return spread.select(
-        "key", F.explode(F.sequence(F.lit(1), F.col("m"))).alias("i")
-    ).select("key", F.expr(f"randstr({payload_bytes}, {seed}L)").alias("payload"))
+    return spread.select("key", F.explode(F.sequence(F.lit(1), F.col("m"))).alias("i")).select(
+        "key", F.expr(f"randstr({payload_bytes}, {seed}L)").alias("payload")
+    )
 
 
 def probe_side(
-    spark: SparkSession, rows: int, payload_bytes: int, seed: int, partitions: int
+    spark: SparkSession, *, rows: int, payload_bytes: int, seed: int, partitions: int
 ) -> DataFrame:
     """The probe side: keys 0 .. rows - 1, once each (uniform), random payload."""
     from pyspark.sql import functions as F
@@ -581,10 +584,43 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
                 cause = cause.getCause()
         except Exception:  # the JVM may be gone (e.g. the driver died); keep the Python view
             pass
+    return {"exceptionClass": cls, "message": excerpt(message), "causeClasses": causes}
+
+
+# Lines worth keeping from deep inside a long message: root causes and the executor's fate.
+_KEY_LINE_MARKERS = (
+    "Caused by:",
+    "OutOfMemoryError",
+    "exited with code",
+    "ExecutorLostFailure",
+    "Not enough memory to build and broadcast",
+    "Cannot broadcast the table",
+)
+
+
+def excerpt(message: str, limit: int = ERROR_MESSAGE_CHARS) -> str:
+    """Cut a message to ``limit`` characters, keeping its first line(s) and its key lines.
+
+    A task failure's message embeds the executor-side stack trace; the line that says why (for
+    example "Caused by: java.lang.OutOfMemoryError: Java heap space") can sit far below the
+    first 2,000 characters, so the distinct key lines of the rest are appended to the head.
+    """
     message = message.strip()
-    if len(message) > ERROR_MESSAGE_CHARS:
-        message = message[: ERROR_MESSAGE_CHARS - 3] + "..."
-    return {"exceptionClass": cls, "message": message, "causeClasses": causes}
+    if len(message) <= limit:
+        return message
+    head = message[: limit // 2]
+    key_lines: list[str] = []
+    for raw in message[len(head) :].splitlines():
+        line = raw.strip()
+        if any(marker in line for marker in _KEY_LINE_MARKERS) and line not in key_lines:
+            key_lines.append(line)
+    text = head + " [...]"
+    for line in key_lines:
+        candidate = f"{text}\n{line}"
+        if len(candidate) > limit - 6:
+            break
+        text = candidate
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 # --------------------------------------------------------------------------------------------
@@ -711,9 +747,21 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
         result["build"]["partitions"] = build_parts
         result["probe"]["partitions"] = probe_parts
         build = build_side(
-            spark, build_rows, args.keys, args.skew, args.payload_bytes, args.seed, build_parts
+            spark,
+            rows=build_rows,
+            keys=args.keys,
+            skew=args.skew,
+            payload_bytes=args.payload_bytes,
+            seed=args.seed,
+            partitions=build_parts,
         )
-        probe = probe_side(spark, probe_rows, args.payload_bytes, args.seed + 1, probe_parts)
+        probe = probe_side(
+            spark,
+            rows=probe_rows,
+            payload_bytes=args.payload_bytes,
+            seed=args.seed + 1,
+            partitions=probe_parts,
+        )
         result["build"]["plannerEstimateBytes"] = planner_estimate(build)
         result["probe"]["plannerEstimateBytes"] = planner_estimate(probe)
 
@@ -775,9 +823,7 @@ def _inspect_join(spark: SparkSession, join_df: DataFrame, result: dict[str, Any
         build_input = _children(join)[1]
         exchange = feeding_shuffle(build_input)
         if exchange is not None:
-            result["skew"]["shufflePartitionMaxToMedian"] = partition_max_to_median(
-                spark, exchange
-            )
+            result["skew"]["shufflePartitionMaxToMedian"] = partition_max_to_median(spark, exchange)
     except Exception as exc:  # e.g. map outputs lost with a dead executor
         log(f"could not read shuffle partition sizes: {type(exc).__name__}: {exc}")
 
