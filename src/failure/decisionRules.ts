@@ -1,0 +1,59 @@
+/**
+ * The classifier's rules, in the order it tries them: the first that applies decides. The order
+ * is the precedence — root causes before their consequences:
+ *
+ * - The final state wins when it alone explains the cell: a submission that failed never ran, a
+ *   cell past its deadline is a timeout whatever else it shows, and a completed cell has nothing
+ *   to explain (unless the workload itself reported a failure).
+ * - A broadcast over Spark's limits comes before every OOM rule: its "not enough memory" form is
+ *   itself an OutOfMemoryError on the driver, and the limit, not the heap, is the cause.
+ * - A container killed by the kernel for its memory limit (exit 137 / OOMKilled) comes before the
+ *   JVM signals: the kill is what the scheduler then reports as lost executors and failed tasks.
+ * - An executor JVM OOM (exit 52, or an OutOfMemoryError on a task's failure line) comes before
+ *   Spark's own memory manager refusing memory, and both before a driver heap OOM seen only as
+ *   text, because a driver log quotes executor failures and not the other way round.
+ * - "Task … failed N times" is what any repeated task failure ends in, so it decides only when no
+ *   memory signature explains the failures.
+ */
+export const DECISION_RULES = [
+  "submission-state",
+  "submission-error",
+  "timeout-state",
+  "completed-state",
+  "broadcast-limit",
+  "driver-container-oom",
+  "executor-container-oom",
+  "executor-jvm-oom-exit",
+  "executor-jvm-oom-task",
+  "spark-memory-oom",
+  "driver-jvm-oom",
+  "task-failures-exhausted",
+  "unrecognised-failure",
+] as const;
+
+/** One of `DECISION_RULES`, as it appears at the start of `decidedBy`. */
+export type DecisionRule = (typeof DECISION_RULES)[number];
+
+/** What each rule looks for, for docs and the report. */
+export const DECISION_RULE_DESCRIPTIONS: Readonly<Record<DecisionRule, string>> = {
+  "submission-state": "The final state is SUBMISSION_FAILED.",
+  "submission-error":
+    "FAILED, but the operator's errorMessage is a submission error, or it submitted without ever getting a driver running (executionAttempts 0).",
+  "timeout-state": "The final state is TIMEOUT.",
+  "completed-state": "The final state is COMPLETED and the workload did not report a failure.",
+  "broadcast-limit":
+    "A 'Cannot broadcast the table …' or 'Not enough memory to build and broadcast the table' message.",
+  "driver-container-oom":
+    "On Kubernetes, the driver container ended OOMKilled or with exit code 137.",
+  "executor-container-oom":
+    "On Kubernetes, an executor container ended OOMKilled or with exit code 137 (pod status, operator event or driver log).",
+  "executor-jvm-oom-exit":
+    "An executor exited with code 52, Spark's exit code for an OutOfMemoryError (pod status, operator event or driver log).",
+  "executor-jvm-oom-task": "A java.lang.OutOfMemoryError on a task's failure line.",
+  "spark-memory-oom":
+    "A SparkOutOfMemoryError / UNABLE_TO_ACQUIRE_MEMORY / 'Can't acquire … memory to build hash relation' message.",
+  "driver-jvm-oom":
+    "The driver exited with code 52, or a java.lang.OutOfMemoryError appears outside any task's failure.",
+  "task-failures-exhausted": "A 'Task … failed N times' message.",
+  "unrecognised-failure": "The cell failed and no rule above applied.",
+};

@@ -1,0 +1,71 @@
+import type { FailureEvidence, Runner } from "./evidence";
+import { excerptAround } from "./excerpt";
+
+/** One block of text the classifier searches, named so `decidedBy` can say where a match was. */
+export interface TextSource {
+  /** Where the text came from, e.g. "driver log" or "event SparkApplicationFailed on …". */
+  readonly label: string;
+  /** The text itself, possibly many lines. */
+  readonly text: string;
+}
+
+/** A line that matched, and where. */
+export interface LineMatch {
+  /** The matching source's label. */
+  readonly source: string;
+  /** The matching line, cut around the match. */
+  readonly excerpt: string;
+}
+
+/** What the driver's log is called where it came from, so `decidedBy` says where to look. */
+export function driverLogLabel(runner: Runner): string {
+  return runner === "kubernetes" ? "driver log" : "spark-submit stderr";
+}
+
+/**
+ * Every text in the evidence, most direct first: what the workload itself reported, then what
+ * the operator concluded, then the driver's log, then Events and termination messages. When a
+ * pattern matches in several, the excerpt comes from the first.
+ */
+export function textSources(evidence: FailureEvidence): TextSource[] {
+  const sources: TextSource[] = [];
+  const add = (label: string, text: string | undefined): void => {
+    if (text !== undefined && text.trim() !== "") sources.push({ label, text });
+  };
+  const error = evidence.workloadError;
+  if (error) add("workload result error", `${error.exceptionClass}: ${error.message}`);
+  add("SparkApplication errorMessage", evidence.applicationErrorMessage);
+  add(driverLogLabel(evidence.runner), evidence.driverLog);
+  for (const event of evidence.events)
+    add(`event ${event.reason} on ${event.object}`, event.message);
+  add("driver termination message", evidence.driverTermination?.message);
+  for (const executor of evidence.executorTerminations) {
+    add(
+      `executor ${executor.podName ?? executor.executorId ?? "?"} termination message`,
+      executor.message,
+    );
+  }
+  return sources;
+}
+
+/** The first line, across `sources` in order, that matches `pattern` and passes `accept`. */
+export function findLine(
+  sources: readonly TextSource[],
+  pattern: RegExp,
+  accept: (line: string) => boolean = () => true,
+): LineMatch | undefined {
+  for (const { label, text } of sources) {
+    for (const line of text.split(/\r?\n/)) {
+      const match = pattern.exec(line);
+      if (match && accept(line))
+        return { source: label, excerpt: excerptAround(line, match.index) };
+    }
+  }
+  return undefined;
+}
+
+/** The last line of `text` that is not blank, trimmed; "" if there is none. */
+export function lastNonBlankLine(text: string): string {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
+  return lines.length > 0 ? lines[lines.length - 1].trim() : "";
+}
