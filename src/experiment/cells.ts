@@ -56,17 +56,21 @@ export interface CellPlacement {
   readonly nodes: number;
 }
 
-/** One configuration of the experiment: one SparkApplication. */
-export interface Cell {
+/** One configuration of the experiment, before it is placed on a node pool. */
+export interface CellSpec {
   /** Name derived from the parameters (DNS-1123), stable when axes gain values. */
   readonly name: string;
   /** Experiment name. */
   readonly experiment: string;
   readonly parameters: CellParameters;
   readonly sizing: CellSizing;
-  readonly placement: CellPlacement;
   /** Arguments of the join workload for this cell. */
   readonly workloadArgs: readonly string[];
+}
+
+/** A cell placed on a pool: one SparkApplication. */
+export interface Cell extends CellSpec {
+  readonly placement: CellPlacement;
 }
 
 /** Longest cell name allowed: Spark derives pod and service names (≤ 63) from it. */
@@ -213,11 +217,7 @@ function place(sizing: CellSizing, pools: readonly PoolSpec[]): CellPlacement | 
 }
 
 /** A cell that fits no experiment pool, and why. */
-export interface Misfit {
-  /** Cell name. */
-  readonly name: string;
-  readonly parameters: CellParameters;
-  readonly sizing: CellSizing;
+export interface Misfit extends CellSpec {
   /** Why it fits nowhere, with the numbers. */
   readonly reason: string;
 }
@@ -232,34 +232,40 @@ export interface CellPlan {
   readonly problems: string[];
 }
 
+const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
+
 /**
- * Every cell of an experiment: the cartesian product of its axes, minus exclusions, times
- * repeats, each sized and placed on the smallest experiment pool that holds it.
+ * Every cell of an experiment, sized but not placed: the cartesian product of its axes, minus
+ * exclusions, times repeats, sorted by name. The local pilot runs exactly these.
  */
+export function cellSpecs(experiment: ExperimentConfig): CellSpec[] {
+  return cartesian(experiment)
+    .filter((parameters) => !excluded(parameters, experiment))
+    .map((parameters): CellSpec => {
+      const sizing = sizeOf(parameters, experiment);
+      return {
+        name: cellName(parameters),
+        experiment: experiment.name,
+        parameters,
+        sizing,
+        workloadArgs: workloadArguments(parameters, sizing, experiment),
+      };
+    })
+    .sort(byName);
+}
+
+/** Every cell of an experiment, placed on the smallest experiment pool that holds it. */
 export function planCells(experiment: ExperimentConfig, pools: readonly PoolSpec[]): CellPlan {
   const cells: Cell[] = [];
   const misfits: Misfit[] = [];
   const problems: string[] = [];
-  for (const parameters of cartesian(experiment)) {
-    if (excluded(parameters, experiment)) continue;
-    const name = cellName(parameters);
-    const sizing = sizeOf(parameters, experiment);
+  for (const spec of cellSpecs(experiment)) {
     const placement =
-      name.length > MAX_CELL_NAME_LENGTH
+      spec.name.length > MAX_CELL_NAME_LENGTH
         ? `name longer than ${MAX_CELL_NAME_LENGTH} characters`
-        : place(sizing, pools);
-    if (typeof placement === "string") {
-      misfits.push({ name, parameters, sizing, reason: placement });
-      continue;
-    }
-    cells.push({
-      name,
-      experiment: experiment.name,
-      parameters,
-      sizing,
-      placement,
-      workloadArgs: workloadArguments(parameters, sizing, experiment),
-    });
+        : place(spec.sizing, pools);
+    if (typeof placement === "string") misfits.push({ ...spec, reason: placement });
+    else cells.push({ ...spec, placement });
   }
   const systemPool = pools.find((p) => p.role === "system");
   const driverPod = sizeOf(cartesian(experiment)[0], experiment).driverPodMemoryMiB;
@@ -272,8 +278,7 @@ export function planCells(experiment: ExperimentConfig, pools: readonly PoolSpec
   if (cells.length === 0 && misfits.length === 0) {
     problems.push("spark-at-scale:experiment.exclude: every cell is excluded; nothing would run");
   }
-  const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
-  return { cells: cells.sort(byName), misfits: misfits.sort(byName), problems };
+  return { cells, misfits, problems };
 }
 
 /**
