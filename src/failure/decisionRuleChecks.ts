@@ -7,7 +7,7 @@ import type { DecisionRule } from "./decisionRules";
 import type { FailureEvidence } from "./evidence";
 import type { FailureClass } from "./failureClass";
 import { clip } from "./excerpt";
-import { driverLogLabel, findLine, lastNonBlankLine, type TextSource } from "./evidenceText";
+import { driverLogLabel, findLine, lastTellingLine, type TextSource } from "./evidenceText";
 import type { ExecutorExit } from "./executorExits";
 import { OPERATOR_EVENT_REASONS, SUBMISSION_ERROR_MESSAGE } from "./operatorMessages";
 import {
@@ -63,10 +63,17 @@ function submissionExcerpt({ evidence }: Facts): { source: string; excerpt: stri
       excerpt: clip(evidence.applicationErrorMessage),
     };
   }
+  const error = evidence.workloadError;
+  if (error) {
+    return {
+      source: "workload result error",
+      excerpt: clip(`${error.exceptionClass}: ${error.message}`),
+    };
+  }
   const event = evidence.events.find((e) => e.reason === OPERATOR_EVENT_REASONS.submissionFailed);
   if (event)
     return { source: `event ${event.reason} on ${event.object}`, excerpt: clip(event.message) };
-  const line = lastNonBlankLine(evidence.driverLog);
+  const line = lastTellingLine(evidence.driverLog);
   if (line) return { source: driverLogLabel(evidence.runner), excerpt: clip(line) };
   return stateOnly(evidence);
 }

@@ -67,7 +67,10 @@ export interface FailureEvidence {
   readonly executorTerminations: readonly ExecutorTermination[];
   /** Kubernetes Events about the application and its pods; empty locally. */
   readonly events: readonly ClusterEvent[];
-  /** The tail of the driver's log (locally: spark-submit's stderr); "" if none. */
+  /**
+   * The tail of the driver's log (locally: spark-submit's stderr and stdout), less the result
+   * line, which is already in `workloadOutcome` / `workloadError`; "" if none.
+   */
   readonly driverLog: string;
   /** The SparkApplication's `status.applicationState.errorMessage`, if any. */
   readonly applicationErrorMessage?: string;

@@ -19,7 +19,7 @@ export interface LineMatch {
 
 /** What the driver's log is called where it came from, so `decidedBy` says where to look. */
 export function driverLogLabel(runner: Runner): string {
-  return runner === "kubernetes" ? "driver log" : "spark-submit stderr";
+  return runner === "kubernetes" ? "driver log" : "spark-submit output";
 }
 
 /**
@@ -64,8 +64,14 @@ export function findLine(
   return undefined;
 }
 
-/** The last line of `text` that is not blank, trimmed; "" if there is none. */
-export function lastNonBlankLine(text: string): string {
+/**
+ * The last line of `text` that reads like an error, else its last non-blank line, trimmed; ""
+ * if there is none. For a run that died early, the error is near the end but rarely last:
+ * shutdown hooks log after it.
+ */
+export function lastTellingLine(text: string): string {
   const lines = text.split(/\r?\n/).filter((line) => line.trim() !== "");
-  return lines.length > 0 ? lines[lines.length - 1].trim() : "";
+  const errors = lines.filter((line) => /\berror\b|Exception|Error:/i.test(line));
+  const line = errors.length > 0 ? errors[errors.length - 1] : lines[lines.length - 1];
+  return line?.trim() ?? "";
 }

@@ -16,7 +16,7 @@ import type {
 } from "./evidence";
 import type { FinalState } from "./finalState";
 import { DRIVER_FAILED_ERROR_MESSAGE } from "./operatorMessages";
-import { findWorkloadResult } from "./workloadResult";
+import { findWorkloadResult, withoutResultLines } from "./workloadResult";
 
 /** What is read from the cluster about one cell. Objects are as the API returns them. */
 export interface KubernetesCellObjects {
@@ -124,8 +124,8 @@ export function evidenceFromKubernetes(objects: KubernetesCellObjects): FailureE
   const app = parseObject(sparkApplicationSchema, objects.app, "SparkApplication");
   const pods = objects.pods.map((pod) => parseObject(podSchema, pod, "Pod"));
   const events = objects.events.map((event) => parseObject(eventSchema, event, "Event"));
-  const driverLog = objects.driverLog ?? "";
-  const result = findWorkloadResult(driverLog);
+  const result = findWorkloadResult(objects.driverLog ?? "");
+  const driverLog = withoutResultLines(objects.driverLog ?? "");
   const status = app.status;
   const executorStates = Object.values(status?.executorState ?? {});
 

@@ -70,3 +70,14 @@ export function findWorkloadResult(output: string): WorkloadResult | undefined {
   }
   return undefined;
 }
+
+/**
+ * `output` without its result line(s): once parsed into the evidence, the JSON would only echo
+ * the error message back as a second, harder-to-read copy.
+ */
+export function withoutResultLines(output: string): string {
+  return output
+    .split(/\r?\n/)
+    .filter((line) => !line.trimStart().startsWith(RESULT_LINE_MARKER))
+    .join("\n");
+}

@@ -245,7 +245,7 @@ describe("classifyFailure", () => {
       );
       expect(result.failureClass).to.equal("task_failures_exhausted");
       expect(result.evidence.exitCodes).to.deep.equal([137]);
-      expect(result.evidence.decidedBy).to.equal("task-failures-exhausted: spark-submit stderr");
+      expect(result.evidence.decidedBy).to.equal("task-failures-exhausted: spark-submit output");
     });
   });
 
