@@ -18,13 +18,13 @@ export function excerptAround(
 ): string {
   const text = line.trim();
   if (text.length <= maxChars) return text;
-  const offset = Math.max(0, matchIndex - (line.length - line.trimStart().length));
-  const start = Math.max(0, Math.min(offset - LEAD_CHARS, text.length - maxChars));
-  const head = start > 0 ? ELLIPSIS : "";
-  const room = maxChars - head.length;
-  const body = text.slice(start, start + room);
-  if (start + room >= text.length) return head + body;
-  return head + body.slice(0, room - ELLIPSIS.length) + ELLIPSIS;
+  const offset = matchIndex - (line.length - line.trimStart().length);
+  const lead = Math.max(0, offset - LEAD_CHARS);
+  if (lead === 0) return text.slice(0, maxChars - ELLIPSIS.length) + ELLIPSIS;
+  const room = maxChars - ELLIPSIS.length;
+  // Near the end: keep the end whole rather than cut both sides.
+  if (text.length - lead <= room) return ELLIPSIS + text.slice(text.length - room);
+  return ELLIPSIS + text.slice(lead, lead + room - ELLIPSIS.length) + ELLIPSIS;
 }
 
 /** `text` cut to `maxChars`, marking the cut. */
