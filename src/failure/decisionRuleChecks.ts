@@ -7,7 +7,13 @@ import type { DecisionRule } from "./decisionRules";
 import type { FailureEvidence } from "./evidence";
 import type { FailureClass } from "./failureClass";
 import { clip } from "./excerpt";
-import { driverLogLabel, findLine, lastTellingLine, type TextSource } from "./evidenceText";
+import {
+  driverLogLabel,
+  findLine,
+  lastTellingLine,
+  type TextSide,
+  type TextSource,
+} from "./evidenceText";
 import type { ExecutorExit } from "./executorExits";
 import { OPERATOR_EVENT_REASONS, SUBMISSION_ERROR_MESSAGE } from "./operatorMessages";
 import {
@@ -77,6 +83,9 @@ function submissionExcerpt({ evidence }: Facts): { source: string; excerpt: stri
   if (line) return { source: driverLogLabel(evidence.runner), excerpt: clip(line) };
   return stateOnly(evidence);
 }
+
+const ownWords = (texts: readonly TextSource[], side: TextSide): TextSource[] =>
+  texts.filter((text) => text.side === side);
 
 const isContainerOom = (exit: ExecutorExit): boolean =>
   exit.termination.reason === REASON_OOM_KILLED || exit.termination.exitCode === EXIT_SIGKILL;
@@ -159,7 +168,8 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
   "executor-jvm-oom-task": ({ texts }) =>
     verdict(
       "executor_jvm_oom",
-      findLine(texts, JAVA_OUT_OF_MEMORY, (line) => TASK_FAILURE_CONTEXT.test(line)),
+      findLine(texts, JAVA_OUT_OF_MEMORY, (line) => TASK_FAILURE_CONTEXT.test(line)) ??
+        findLine(ownWords(texts, "executor"), JAVA_OUT_OF_MEMORY),
     ),
 
   "spark-memory-oom": ({ texts }) =>
@@ -173,9 +183,14 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
         excerpt: `driver: exitCode=${driver.exitCode}`,
       });
     }
+    // Events and executors' own messages are not the driver's words.
     return verdict(
       "driver_oom",
-      findLine(texts, JAVA_OUT_OF_MEMORY, (line) => !TASK_FAILURE_CONTEXT.test(line)),
+      findLine(
+        ownWords(texts, "driver"),
+        JAVA_OUT_OF_MEMORY,
+        (line) => !TASK_FAILURE_CONTEXT.test(line),
+      ),
     );
   },
 

@@ -1,10 +1,19 @@
 import type { FailureEvidence, Runner } from "./evidence";
 import { excerptAround } from "./excerpt";
 
+/**
+ * Whose words a text is: the driver's (its log, the workload's error, the operator's verdict on
+ * the driver), an executor's own (its container's termination message) or the cluster's (Events).
+ * An OutOfMemoryError in an executor's own words is that executor's, wherever the line is.
+ */
+export type TextSide = "driver" | "executor" | "cluster";
+
 /** One block of text the classifier searches, named so `decidedBy` can say where a match was. */
 export interface TextSource {
   /** Where the text came from, e.g. "driver log" or "event SparkApplicationFailed on …". */
   readonly label: string;
+  /** Whose words they are. */
+  readonly side: TextSide;
   /** The text itself, possibly many lines. */
   readonly text: string;
 }
@@ -29,20 +38,22 @@ export function driverLogLabel(runner: Runner): string {
  */
 export function textSources(evidence: FailureEvidence): TextSource[] {
   const sources: TextSource[] = [];
-  const add = (label: string, text: string | undefined): void => {
-    if (text !== undefined && text.trim() !== "") sources.push({ label, text });
+  const add = (label: string, text: string | undefined, side: TextSide = "driver"): void => {
+    if (text !== undefined && text.trim() !== "") sources.push({ label, side, text });
   };
   const error = evidence.workloadError;
   if (error) add("workload result error", `${error.exceptionClass}: ${error.message}`);
   add("SparkApplication errorMessage", evidence.applicationErrorMessage);
   add(driverLogLabel(evidence.runner), evidence.driverLog);
-  for (const event of evidence.events)
-    add(`event ${event.reason} on ${event.object}`, event.message);
+  for (const event of evidence.events) {
+    add(`event ${event.reason} on ${event.object}`, event.message, "cluster");
+  }
   add("driver termination message", evidence.driverTermination?.message);
   for (const executor of evidence.executorTerminations) {
     add(
       `executor ${executor.podName ?? executor.executorId ?? "?"} termination message`,
       executor.message,
+      "executor",
     );
   }
   return sources;

@@ -207,6 +207,35 @@ describe("classifyFailure", () => {
       expect(result.evidence.messageExcerpt).to.equal(DRIVER_HEAP_OOM_LINE);
     });
 
+    it("in an executor's own termination message it is the executor's", () => {
+      const result = classifyFailure(
+        failed({
+          executorTerminations: [
+            { podName: "cell-exec-4", exitCode: 1, reason: "Error", message: DRIVER_HEAP_OOM_LINE },
+          ],
+        }),
+      );
+      expect(result.failureClass).to.equal("executor_jvm_oom");
+      expect(result.evidence.decidedBy).to.equal(
+        "executor-jvm-oom-task: executor cell-exec-4 termination message",
+      );
+    });
+
+    it("in an Event it is not taken for the driver's", () => {
+      const result = classifyFailure(
+        failed({
+          events: [
+            {
+              reason: "SparkExecutorFailed",
+              message: `Executor cell-exec-4 failed with ExitCode: 1, Reason: Error, Pod Message: ${DRIVER_HEAP_OOM_LINE}`,
+              object: "SparkApplication/cell",
+            },
+          ],
+        }),
+      );
+      expect(result.failureClass).to.equal("other");
+    });
+
     it("Spark's own SparkOutOfMemoryError is spark_memory_oom, not a JVM OOM", () => {
       const result = classifyFailure(
         failed({
