@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ConfigError } from "../config/errors";
+import { EnvironmentError } from "../pilot/environment";
+import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
 import { UsageError } from "./stackSource";
 
@@ -29,6 +31,38 @@ export function buildCli(): Command {
       process.exitCode = runPlan(options);
     });
 
+  program
+    .command("pilot")
+    .description(
+      "Run an experiment's cells on this machine on Spark's local-cluster master (no cloud); " +
+        "with no --stack or --config, the built-in pilot matrix.",
+    )
+    .option("--stack <name>", "run the experiment of Pulumi.<name>.yaml")
+    .option("--config <file>", "run the experiment of this stack file")
+    .option(
+      "--scale <factor>",
+      "multiply every memory and size by this (0 < factor <= 1); ratios are kept",
+      "1",
+    )
+    .option("--rerun", "run cells again even if they have results")
+    .option(
+      "--concurrency <n>",
+      "cells at once (default: the experiment's; bounded by --memory-budget)",
+    )
+    .option("--results <dir>", "results folder", "results")
+    .option(
+      "--timeout-minutes <m>",
+      "per-cell timeout (default: the experiment's cellTimeoutMinutes)",
+    )
+    .option(
+      "--memory-budget <size>",
+      "memory all running cells may use together (default: 3/4 of RAM)",
+    )
+    .option("--spark-submit <path>", "spark-submit to use (default: the venv's)")
+    .action(async (options: PilotCommandOptions) => {
+      process.exitCode = await runPilotCommand(options);
+    });
+
   return program;
 }
 
@@ -42,6 +76,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     } else if (error instanceof UsageError || error instanceof InvalidArgumentError) {
       console.error(`spark-at-scale: ${error.message}`);
       process.exitCode = 2;
+    } else if (error instanceof EnvironmentError) {
+      console.error(`spark-at-scale: ${error.message}`);
+      process.exitCode = 3;
     } else if (error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 1;

@@ -5,7 +5,7 @@ import { planReport, type PlanRow, type PlanTotals } from "../experiment/planRep
 import { readWorkloadScript } from "../experiment/workloadScript";
 import { ConfigError } from "../config/errors";
 import { readStackFileAtRef, readStackSource, resolveStackSource, UsageError } from "./stackSource";
-import { renderTable } from "./table";
+import { renderTable } from "../core/textTable";
 import { writeManifests } from "./writeManifests";
 
 /** Options of `spark-at-scale plan`. */

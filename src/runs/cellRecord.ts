@@ -1,4 +1,4 @@
-import type { Cell } from "../experiment/cells";
+import type { Cell, CellSizing, CellSpec } from "../experiment/cells";
 import type { Classification, FailureEvidence } from "../failure/evidence";
 import type { FinalState } from "../failure/finalState";
 import { CELL_RESULT_SCHEMA_VERSION, type CellResult } from "../results/cellResult";
@@ -12,19 +12,21 @@ export type CellRecordBase = Pick<
 /** How one Spark application ended: the part of a cell's record a run produces. */
 export type RunOutcome = Omit<CellResult, keyof CellRecordBase | "schemaVersion">;
 
-/** The fixed part of a cell's record, from the cell as planned. */
+/**
+ * The fixed part of a cell's record: a placed cell as planned, or — for the pilot — a cell with
+ * no pool, run with the sizes its scale gives.
+ */
 export function cellRecordBase(
-  cell: Cell,
-  scale = 1,
-  pool: string | null = cell.placement.pool,
+  cell: Cell | CellSpec,
+  local?: { readonly scale: number; readonly sizing: CellSizing },
 ): CellRecordBase {
   return {
     experiment: cell.experiment,
     cell: cell.name,
     parameters: { ...cell.parameters },
-    sizing: { ...cell.sizing },
-    scale,
-    pool,
+    sizing: { ...(local?.sizing ?? cell.sizing) },
+    scale: local?.scale ?? 1,
+    pool: "placement" in cell ? cell.placement.pool : null,
   };
 }
 

@@ -1,0 +1,46 @@
+import * as os from "node:os";
+import { runPilot } from "../pilot/runPilot";
+import { resolveStackSource, UsageError } from "./stackSource";
+
+/** Options of `spark-at-scale pilot` as commander hands them over. */
+export interface PilotCommandOptions {
+  readonly stack?: string;
+  readonly config?: string;
+  readonly scale: string;
+  readonly rerun?: boolean;
+  readonly concurrency?: string;
+  readonly results: string;
+  readonly timeoutMinutes?: string;
+  readonly memoryBudget?: string;
+  readonly sparkSubmit?: string;
+}
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (value.trim() === "" || Number.isNaN(parsed))
+    throw new UsageError(`${flag} ${value}: not a number`);
+  return parsed;
+}
+
+/** Three quarters of this machine's memory: room for the OS and the pilot itself. */
+export function defaultMemoryBudget(): string {
+  return `${Math.floor((os.totalmem() / 2 ** 20) * 0.75)}m`;
+}
+
+/** Runs `pilot`; returns the exit code (0 even when cells failed: failures are results). */
+export async function runPilotCommand(options: PilotCommandOptions): Promise<number> {
+  await runPilot({
+    source: resolveStackSource(options),
+    scale: number("--scale", options.scale) ?? 1,
+    rerun: options.rerun ?? false,
+    concurrency: number("--concurrency", options.concurrency),
+    resultsDir: options.results,
+    timeoutMinutes: number("--timeout-minutes", options.timeoutMinutes),
+    memoryBudget: options.memoryBudget ?? defaultMemoryBudget(),
+    sparkSubmit: options.sparkSubmit,
+    print: (line) => console.log(line),
+    interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
+  });
+  return 0;
+}

@@ -1,0 +1,74 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { cellResultSchema, type CellResult } from "../results/cellResult";
+
+/**
+ * The pilot's results file, `results.jsonl`: one CellResult per line. Every save writes the
+ * whole file to a temporary sibling, flushes it to disk and renames it over the old one — a
+ * rename is atomic, so a `kill -9` at any moment leaves either the old file or the new one,
+ * never a torn line, and loses at most the cell that was running.
+ */
+export class ResultsStore {
+  private readonly records = new Map<string, CellResult>();
+
+  private constructor(readonly file: string) {}
+
+  /** Opens (or starts) the results file in `dir`, reading and checking what it holds. */
+  static open(dir: string): ResultsStore {
+    fs.mkdirSync(dir, { recursive: true });
+    const store = new ResultsStore(path.join(dir, "results.jsonl"));
+    if (fs.existsSync(store.file)) {
+      const lines = fs
+        .readFileSync(store.file, "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "");
+      lines.forEach((line, index) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line);
+        } catch {
+          throw new Error(
+            `${store.file}:${index + 1}: not a JSON line; the file was not written by this pilot`,
+          );
+        }
+        const result = cellResultSchema.safeParse(parsed);
+        if (!result.success) {
+          throw new Error(
+            `${store.file}:${index + 1}: not a cell record (${result.error.issues[0]?.message ?? "invalid"})`,
+          );
+        }
+        store.records.set(result.data.cell, result.data);
+      });
+    }
+    return store;
+  }
+
+  /** The record of a cell, if it has finished before. */
+  get(cell: string): CellResult | undefined {
+    return this.records.get(cell);
+  }
+
+  /** All records, in cell-name order. */
+  all(): CellResult[] {
+    return [...this.records.values()].sort((a, b) => a.cell.localeCompare(b.cell));
+  }
+
+  /** Adds or replaces a cell's record and saves the file atomically. */
+  save(record: CellResult): void {
+    const checked = cellResultSchema.parse(record);
+    this.records.set(checked.cell, checked);
+    const text =
+      this.all()
+        .map((r) => JSON.stringify(r))
+        .join("\n") + "\n";
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    const fd = fs.openSync(temporary, "w");
+    try {
+      fs.writeSync(fd, text);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temporary, this.file);
+  }
+}

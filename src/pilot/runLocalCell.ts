@@ -1,0 +1,104 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { classifyFailure } from "../failure/classifyFailure";
+import { executorExits } from "../failure/executorExits";
+import type { FailureEvidence } from "../failure/evidence";
+import { evidenceFromLocalRun } from "../failure/localRunEvidence";
+import { lastResultFields } from "../results/resultLine";
+import type { CellResult } from "../results/cellResult";
+import { cellRecord, cellRecordBase, runOutcome } from "../runs/cellRecord";
+import type { LocalSpark } from "./environment";
+import type { LocalCell } from "./localPlan";
+import { runProcess, type ProcessRun } from "./runProcess";
+import { cellWorkDirs, sparkSubmitCommand } from "./sparkSubmit";
+
+/** Lines of each executor's stderr kept as evidence: where a JVM OOM is reported. */
+const EXECUTOR_LOG_TAIL_LINES = 200;
+
+/** The end of every executor's stderr under the worker directory, labelled by executor. */
+function executorLogs(workerDir: string): string {
+  if (!fs.existsSync(workerDir)) return "";
+  const parts: string[] = [];
+  for (const app of fs.readdirSync(workerDir).sort()) {
+    const appDir = path.join(workerDir, app);
+    if (!fs.statSync(appDir).isDirectory()) continue;
+    for (const executor of fs.readdirSync(appDir).sort()) {
+      const stderr = path.join(appDir, executor, "stderr");
+      if (!fs.existsSync(stderr)) continue;
+      const tail = fs
+        .readFileSync(stderr, "utf8")
+        .split("\n")
+        .slice(-EXECUTOR_LOG_TAIL_LINES)
+        .join("\n");
+      parts.push(`--- executor ${executor} stderr (${app}) ---\n${tail}`);
+    }
+  }
+  return parts.join("\n");
+}
+
+/** Spark's application id, from the result line or the standalone scheduler's log line. */
+function applicationId(
+  run: ProcessRun,
+  workload: Record<string, unknown> | undefined,
+): string | null {
+  const fromResult = workload?.applicationId;
+  if (typeof fromResult === "string") return fromResult;
+  return /app ID (app-\d+-\d+)/.exec(run.stderr)?.[1] ?? null;
+}
+
+/** Executors that ended with a non-zero code, each counted once however often it was reported. */
+function failedExecutors(evidence: FailureEvidence): number {
+  const ids = executorExits(evidence)
+    .filter((exit) => exit.termination.exitCode !== 0)
+    .map((exit) => exit.termination.executorId ?? exit.termination.podName ?? exit.excerpt);
+  return new Set(ids).size;
+}
+
+/** Runs one cell through spark-submit and returns its record; its scratch space is removed. */
+export async function runLocalCell(
+  cell: LocalCell,
+  options: {
+    readonly spark: LocalSpark;
+    readonly workloadScript: string;
+    readonly workRoot: string;
+    readonly timeoutMs: number;
+  },
+): Promise<CellResult> {
+  const dirs = cellWorkDirs(options.workRoot, cell.spec.name);
+  fs.rmSync(dirs.root, { recursive: true, force: true });
+  fs.mkdirSync(dirs.local, { recursive: true });
+  fs.mkdirSync(dirs.worker, { recursive: true });
+  try {
+    const command = sparkSubmitCommand(
+      cell,
+      dirs,
+      options.spark.sparkSubmit,
+      options.spark.python,
+      options.workloadScript,
+    );
+    const run = await runProcess(command, options.timeoutMs);
+    // Executors write their own stderr; a JVM OOM or exit reason is often only there.
+    const stderr = [run.stderr, executorLogs(dirs.worker)].filter(Boolean).join("\n");
+    const evidence = evidenceFromLocalRun({
+      exitCode: run.exitCode,
+      timedOut: run.timedOut,
+      stdout: run.stdout,
+      stderr,
+    });
+    const workload = lastResultFields(run.stdout);
+    const outcome = runOutcome({
+      runner: "local-cluster",
+      evidence,
+      classification: classifyFailure(evidence),
+      sparkApplicationId: applicationId(run, workload),
+      start: run.start,
+      end: run.end,
+      attempts: 1,
+      executorFailures: failedExecutors(evidence),
+      workload: workload ?? null,
+    });
+    return cellRecord(cellRecordBase(cell.spec, cell), outcome);
+  } finally {
+    fs.rmSync(dirs.root, { recursive: true, force: true });
+  }
+}

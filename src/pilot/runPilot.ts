@@ -1,0 +1,230 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "../config/errors";
+import { experimentSchema, type ExperimentConfig } from "../config/experiment";
+import { parseConfig } from "../config/load";
+import { sparkMemoryToMiB } from "../core/quantity";
+import { cellSpecs } from "../experiment/cells";
+import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workloadScript";
+import type { CellResult } from "../results/cellResult";
+import { readStackSource, UsageError, type StackSource } from "../cli/stackSource";
+import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";
+import { findLocalSpark } from "./environment";
+import { planLocalCells, type LocalCell } from "./localPlan";
+import { plainProgress, terminalProgress, type Progress } from "./progress";
+import { ResultsStore } from "./resultsStore";
+import { runLocalCell } from "./runLocalCell";
+import { killRunningProcesses } from "./runProcess";
+import { summarise, summaryText, type PilotSummary } from "./summary";
+
+/** Options of a pilot run, as the CLI parsed them. */
+export interface PilotOptions {
+  /** Stack file to take the experiment from; undefined for the built-in matrix. */
+  readonly source?: StackSource;
+  /** Factor for every memory and size (0 < scale ≤ 1). */
+  readonly scale: number;
+  /** Run finished cells again. */
+  readonly rerun: boolean;
+  /** Cells at once (bounded by the memory budget too); default: the experiment's concurrency. */
+  readonly concurrency?: number;
+  /** Folder for results; the experiment gets a subfolder. */
+  readonly resultsDir: string;
+  /** Per-cell timeout; default: the experiment's cellTimeoutMinutes. */
+  readonly timeoutMinutes?: number;
+  /** Memory all running cells may use together, Spark syntax (`12g`). */
+  readonly memoryBudget: string;
+  /** spark-submit to use (default: the venv's). */
+  readonly sparkSubmit?: string;
+  /** Where lines go. */
+  readonly print: (line: string) => void;
+  /** Draw a progress bar (a terminal, not CI). */
+  readonly interactive: boolean;
+}
+
+/** What a pilot run produced. */
+export interface PilotRun {
+  readonly experiment: ExperimentConfig;
+  readonly resultsFile: string;
+  readonly records: CellResult[];
+  readonly summary: PilotSummary;
+}
+
+/** The experiment under its stack key, so errors name it `spark-at-scale:experiment.…`. */
+const experimentAtKey = z.object({ experiment: experimentSchema });
+
+function loadExperiment(source: StackSource | undefined): {
+  experiment: ExperimentConfig;
+  label: string;
+} {
+  if (!source) {
+    return {
+      experiment: parseConfig(
+        experimentSchema,
+        BUILTIN_PILOT_EXPERIMENT,
+        "the built-in pilot matrix",
+      ),
+      label: "the built-in pilot matrix",
+    };
+  }
+  // Only the experiment matters here: a pilot needs no cloud project, pools or operator.
+  const raw = readStackSource(source).experiment;
+  if (raw === undefined) {
+    throw new UsageError(`${source.label} declares no spark-at-scale:experiment to run`);
+  }
+  const parsed = parseConfig(experimentAtKey, { experiment: raw }, source.label);
+  return { experiment: parsed.experiment, label: source.label };
+}
+
+function checkOptions(options: PilotOptions): number {
+  if (!(options.scale > 0 && options.scale <= 1)) {
+    throw new UsageError(
+      `--scale ${options.scale}: a factor above 0 and at most 1 (sizes keep their ratio to memory)`,
+    );
+  }
+  if (
+    options.concurrency !== undefined &&
+    !(Number.isInteger(options.concurrency) && options.concurrency >= 1)
+  ) {
+    throw new UsageError(
+      `--concurrency ${options.concurrency}: a whole number of cells, 1 or more`,
+    );
+  }
+  if (options.timeoutMinutes !== undefined && !(options.timeoutMinutes > 0)) {
+    throw new UsageError(
+      `--timeout-minutes ${options.timeoutMinutes}: a number of minutes above 0`,
+    );
+  }
+  const budget = sparkMemoryToMiB(options.memoryBudget);
+  if (budget === undefined) {
+    throw new UsageError(
+      `--memory-budget ${options.memoryBudget}: a memory size such as 12g or 8192m`,
+    );
+  }
+  return budget;
+}
+
+/** Records from an earlier run must describe the same cells at the same scale, or be re-run. */
+function checkEarlierRecords(
+  store: ResultsStore,
+  cells: readonly LocalCell[],
+  rerun: boolean,
+): void {
+  if (rerun) return;
+  const clashes = cells.flatMap((cell) => {
+    const record = store.get(cell.spec.name);
+    if (!record) return [];
+    if (record.scale !== cell.scale)
+      return [`${cell.spec.name} was run at --scale ${record.scale}, not ${cell.scale}`];
+    if (JSON.stringify(record.sizing) !== JSON.stringify(cell.sizing)) {
+      return [
+        `${cell.spec.name} was run with other sizes (the experiment's fixed settings changed)`,
+      ];
+    }
+    return [];
+  });
+  if (clashes.length > 0) {
+    throw new UsageError(
+      `${store.file} holds results that do not match this run:\n  ${clashes.join("\n  ")}\n` +
+        "Use --rerun to replace them, or --results to keep them and write elsewhere.",
+    );
+  }
+}
+
+/**
+ * Runs an experiment's cells on this machine, each as a spark-submit on `local-cluster`, and
+ * records each as it finishes. Cells with a record are skipped unless `rerun`. At most
+ * `concurrency` cells run at once, and never more than fit the memory budget together.
+ */
+export async function runPilot(options: PilotOptions): Promise<PilotRun> {
+  const memoryBudgetMiB = checkOptions(options);
+  const { experiment, label } = loadExperiment(options.source);
+  const plan = planLocalCells(cellSpecs(experiment), experiment, {
+    scale: options.scale,
+    memoryBudgetMiB,
+  });
+  if (plan.problems.length > 0) throw new ConfigError(label, plan.problems);
+  const spark = findLocalSpark(options.sparkSubmit);
+  readWorkloadScript(); // fails clearly now if the checkout lacks the workload
+
+  const dir = path.join(options.resultsDir, experiment.name);
+  const store = ResultsStore.open(dir);
+  checkEarlierRecords(store, plan.cells, options.rerun);
+  const workRoot = path.join(dir, "work");
+  fs.rmSync(workRoot, { recursive: true, force: true }); // scratch left by an interrupted run
+
+  const todo = plan.cells.filter((cell) => options.rerun || !store.get(cell.spec.name));
+  const progress: Progress = options.interactive
+    ? terminalProgress(plan.cells.length)
+    : plainProgress(plan.cells.length, options.print);
+  for (const cell of plan.cells) if (!todo.includes(cell)) progress.skipped(cell.spec.name);
+
+  const stop = () => {
+    killRunningProcesses();
+    progress.stop();
+    process.exit(130);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const started = Date.now();
+  try {
+    await runWithinBudget(
+      todo,
+      options.concurrency ?? experiment.fixed.concurrency,
+      memoryBudgetMiB,
+      async (cell) => {
+        progress.started(cell.spec.name);
+        const record = await runLocalCell(cell, {
+          spark,
+          workloadScript: WORKLOAD_SCRIPT_PATH,
+          workRoot,
+          timeoutMs: (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60_000,
+        });
+        store.save(record);
+        progress.finished(record);
+      },
+    );
+  } finally {
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+    progress.stop();
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  }
+  const names = new Set(plan.cells.map((c) => c.spec.name));
+  const records = store.all().filter((r) => names.has(r.cell));
+  const summary = summarise(records, (Date.now() - started) / 1000);
+  options.print(summaryText(experiment.name, records, summary));
+  options.print(`results: ${store.file}`);
+  return { experiment, resultsFile: store.file, records, summary };
+}
+
+/**
+ * Runs `work` for each cell, at most `concurrency` at a time and never more than fit
+ * `budgetMiB` together (a cell bigger than the whole budget was refused in planning).
+ */
+async function runWithinBudget(
+  cells: readonly LocalCell[],
+  concurrency: number,
+  budgetMiB: number,
+  work: (cell: LocalCell) => Promise<void>,
+): Promise<void> {
+  const queue = [...cells];
+  const running = new Set<Promise<void>>();
+  let usedMiB = 0;
+  while (queue.length > 0 || running.size > 0) {
+    while (
+      queue.length > 0 &&
+      running.size < concurrency &&
+      usedMiB + queue[0].footprintMiB <= budgetMiB
+    ) {
+      const cell = queue.shift()!;
+      usedMiB += cell.footprintMiB;
+      const task: Promise<void> = work(cell).finally(() => {
+        usedMiB -= cell.footprintMiB;
+        running.delete(task);
+      });
+      running.add(task);
+    }
+    await Promise.race(running);
+  }
+}

@@ -1,0 +1,66 @@
+import * as path from "node:path";
+import type { LocalCell } from "./localPlan";
+
+/** Where one cell's processes keep their files, all under the results folder. */
+export interface CellWorkDirs {
+  /** Root of the cell's scratch space; removed once the cell's record is saved. */
+  readonly root: string;
+  /** spark.local.dir: shuffle files and spills. */
+  readonly local: string;
+  /** Worker directory: each executor's stdout/stderr. */
+  readonly worker: string;
+}
+
+/** The work directories of a cell under `workRoot`. */
+export function cellWorkDirs(workRoot: string, cellName: string): CellWorkDirs {
+  const root = path.join(workRoot, cellName);
+  return { root, local: path.join(root, "local"), worker: path.join(root, "worker") };
+}
+
+/** A command to run, with its environment additions. */
+export interface Command {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/**
+ * The spark-submit of one cell on Spark's `local-cluster` master: one worker per executor, each
+ * launching a separate executor JVM with the cell's heap, so executors fail the way they do on
+ * a cluster (their own heap, their own exit code) — but without a container memory limit.
+ */
+export function sparkSubmitCommand(
+  cell: LocalCell,
+  dirs: CellWorkDirs,
+  sparkSubmit: string,
+  python: string,
+  workloadScript: string,
+): Command {
+  const { sizing } = cell;
+  const cores = cell.spec.parameters.executorCores;
+  const conf: Record<string, string> = {
+    "spark.executor.memory": `${sizing.heapMiB}m`,
+    "spark.executor.cores": String(cores),
+    "spark.local.dir": dirs.local,
+    "spark.ui.showConsoleProgress": "false",
+    ...cell.sparkConf,
+  };
+  const args = [
+    "--master",
+    `local-cluster[${sizing.executorInstances},${cores},${sizing.heapMiB}]`,
+    "--driver-memory",
+    `${sizing.driverMemoryMiB}m`,
+    ...Object.entries(conf).flatMap(([key, value]) => ["--conf", `${key}=${value}`]),
+    workloadScript,
+    ...cell.workloadArgs,
+  ];
+  return {
+    file: sparkSubmit,
+    args,
+    env: {
+      SPARK_WORKER_DIR: dirs.worker,
+      PYSPARK_PYTHON: python,
+      PYSPARK_DRIVER_PYTHON: python,
+    },
+  };
+}
