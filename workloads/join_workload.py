@@ -35,7 +35,8 @@ meets at most one probe row and the join output has exactly ``build rows`` rows 
 probe rows >= K (fewer otherwise): output cardinality stays bounded at any skew.
 
 The last stdout line is ``SPARK_AT_SCALE_RESULT {json}`` (schema:
-``schemas/workload-result.schema.json``); progress goes to stderr. Exit status: 0 on success,
+``schemas/workload-result.schema.json``); progress goes to stderr (which spark-submit merges
+into stdout for Python applications, before the result line). Exit status: 0 on success,
 1 when the workload failed (the result line is still printed), 2 for invalid arguments (nothing
 runs).
 """
@@ -45,6 +46,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -73,6 +75,10 @@ DEFAULT_KEYS = 100_000
 DEFAULT_PARTITIONS = 200  # Spark's own default for spark.sql.shuffle.partitions
 DEFAULT_SEED = 42
 DEFAULT_PAYLOAD_BYTES = 104  # -> 128-byte UnsafeRow
+# random: every character random (alphanumeric), so shuffle files and broadcast pieces are as
+# large as the rows. compressible: 8 random characters, then '.' padding, so LZ4 shrinks the
+# wire/disk form many times while the in-memory rows are the same size.
+PAYLOAD_KINDS = ("random", "compressible")
 
 MAX_BYTES = 1 << 50  # 1 PiB; keeps row counts exact in the double arithmetic of the key counts
 MAX_KEYS = 10_000_000  # per-key counts are computed in one partition
@@ -135,6 +141,7 @@ class WorkloadArgs:
     seed: int = DEFAULT_SEED
     payload_bytes: int = DEFAULT_PAYLOAD_BYTES
     input_partitions: int | None = None
+    payload_kind: str = "random"
 
     @property
     def row_bytes(self) -> int:
@@ -153,6 +160,7 @@ class WorkloadArgs:
             "seed": self.seed,
             "payloadBytes": self.payload_bytes,
             "inputPartitions": self.input_partitions,
+            "payloadKind": self.payload_kind,
         }
 
 
@@ -262,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="partitions each side is generated in (default: one per 128 MiB, "
         "at least the default parallelism)",
     )
+    parser.add_argument(
+        "--payload-kind",
+        choices=PAYLOAD_KINDS,
+        default="random",
+        help="random (incompressible, default) or compressible (8 random characters, then "
+        "padding): same in-memory size, different shuffle/broadcast size",
+    )
     return parser
 
 
@@ -288,6 +303,7 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkloadArgs:
         seed=ns.seed,
         payload_bytes=ns.payload_bytes,
         input_partitions=ns.input_partitions,
+        payload_kind=ns.payload_kind,
     )
 
 
@@ -350,13 +366,13 @@ def build_side(
     payload_bytes: int,
     seed: int,
     partitions: int,
+    payload_kind: str = "random",
 ) -> DataFrame:
     """The build side: ``rows`` rows whose keys follow Zipf(skew) over ``keys`` keys.
 
     Per-key counts are expanded with ``explode(sequence(...))`` in two steps: each key into
     chunks of at most CHUNK_ROWS rows, the chunks spread round-robin over ``partitions``
-    partitions, then each chunk into its rows. The payload is ``randstr`` (random alphanumeric
-    ASCII, so it neither compresses away in shuffle/broadcast blocks nor folds to a constant).
+    partitions, then each chunk into its rows. The payload is ``payload_sql``.
     """
     from pyspark.sql import functions as F
 
@@ -369,19 +385,38 @@ def build_side(
         "key", F.least(F.lit(CHUNK_ROWS), F.col("n") - F.col("chunk") * CHUNK_ROWS).alias("m")
     ).repartition(partitions)
     return spread.select("key", F.explode(F.sequence(F.lit(1), F.col("m"))).alias("i")).select(
-        "key", F.expr(f"randstr({payload_bytes}, {seed}L)").alias("payload")
+        "key", F.expr(payload_sql(payload_kind, payload_bytes, seed)).alias("payload")
     )
 
 
 def probe_side(
-    spark: SparkSession, *, rows: int, payload_bytes: int, seed: int, partitions: int
+    spark: SparkSession,
+    *,
+    rows: int,
+    payload_bytes: int,
+    seed: int,
+    partitions: int,
+    payload_kind: str = "random",
 ) -> DataFrame:
-    """The probe side: keys 0 .. rows - 1, once each (uniform), random payload."""
+    """The probe side: keys 0 .. rows - 1, once each (uniform)."""
     from pyspark.sql import functions as F
 
     return spark.range(0, rows, numPartitions=partitions).select(
-        F.col("id").alias("key"), F.expr(f"randstr({payload_bytes}, {seed}L)").alias("payload")
+        F.col("id").alias("key"),
+        F.expr(payload_sql(payload_kind, payload_bytes, seed)).alias("payload"),
     )
+
+
+def payload_sql(kind: str, payload_bytes: int, seed: int) -> str:
+    """SQL for a payload of exactly ``payload_bytes`` ASCII characters.
+
+    ``randstr`` (Spark 4.0) draws alphanumeric characters per row from a generator seeded by
+    ``seed`` and the partition index: deterministic for a given partitioning, and never a
+    constant the optimizer could fold. The compressible kind pads 8 random characters with '.'.
+    """
+    if kind == "random" or payload_bytes <= 8:
+        return f"randstr({payload_bytes}, {seed}L)"
+    return f"rpad(randstr(8, {seed}L), {payload_bytes}, '.')"
 
 
 # --------------------------------------------------------------------------------------------
@@ -587,40 +622,39 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
     return {"exceptionClass": cls, "message": excerpt(message), "causeClasses": causes}
 
 
-# Lines worth keeping from deep inside a long message: root causes and the executor's fate.
+# Lines worth keeping from deep inside a long message, most telling first: what the executor or
+# driver died of, then the other root causes.
 _KEY_LINE_MARKERS = (
-    "Caused by:",
-    "OutOfMemoryError",
-    "exited with code",
-    "ExecutorLostFailure",
-    "Not enough memory to build and broadcast",
-    "Cannot broadcast the table",
+    ("OutOfMemoryError", "exited with code", "Not enough memory to build and broadcast"),
+    ("Cannot broadcast the table", "ExecutorLostFailure", "Container killed"),
+    ("Caused by:",),
 )
+_KEY_LINE_CHARS = 300
 
 
 def excerpt(message: str, limit: int = ERROR_MESSAGE_CHARS) -> str:
-    """Cut a message to ``limit`` characters, keeping its first line(s) and its key lines.
+    """Cut a message to ``limit`` characters, keeping its start and its key lines.
 
     A task failure's message embeds the executor-side stack trace; the line that says why (for
     example "Caused by: java.lang.OutOfMemoryError: Java heap space") can sit far below the
-    first 2,000 characters, so the distinct key lines of the rest are appended to the head.
+    first 2,000 characters, so the distinct key lines of the rest, most telling first, are
+    appended to the first 800 characters.
     """
     message = message.strip()
     if len(message) <= limit:
         return message
-    head = message[: limit // 2]
+    head = message[:800]
+    rest = [line.strip()[:_KEY_LINE_CHARS] for line in message[len(head) :].splitlines()]
     key_lines: list[str] = []
-    for raw in message[len(head) :].splitlines():
-        line = raw.strip()
-        if any(marker in line for marker in _KEY_LINE_MARKERS) and line not in key_lines:
-            key_lines.append(line)
+    for markers in _KEY_LINE_MARKERS:
+        for line in rest:
+            if any(marker in line for marker in markers) and line not in key_lines:
+                key_lines.append(line)
     text = head + " [...]"
     for line in key_lines:
-        candidate = f"{text}\n{line}"
-        if len(candidate) > limit - 6:
-            break
-        text = candidate
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+        if len(text) + 1 + len(line) <= limit:
+            text = f"{text}\n{line}"
+    return text
 
 
 # --------------------------------------------------------------------------------------------
@@ -754,6 +788,7 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
             payload_bytes=args.payload_bytes,
             seed=args.seed,
             partitions=build_parts,
+            payload_kind=args.payload_kind,
         )
         probe = probe_side(
             spark,
@@ -761,6 +796,7 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
             payload_bytes=args.payload_bytes,
             seed=args.seed + 1,
             partitions=probe_parts,
+            payload_kind=args.payload_kind,
         )
         result["build"]["plannerEstimateBytes"] = planner_estimate(build)
         result["probe"]["plannerEstimateBytes"] = planner_estimate(probe)
@@ -865,4 +901,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    status = main()
+    sys.stderr.flush()
+    # Exit at once: under spark-submit the Python process's stderr is merged into stdout
+    # (PythonRunner redirects it), so nothing, not even interpreter-shutdown noise, may follow
+    # the result line. Spark is already stopped.
+    os._exit(status)

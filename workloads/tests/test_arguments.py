@@ -58,6 +58,7 @@ def no_spark(monkeypatch: pytest.MonkeyPatch) -> None:
         (with_flag("--seed", "x"), ["--seed", "'x'", "integer seed"]),
         (with_flag("--payload-bytes", "-1"), ["--payload-bytes", "-1", "from 0"]),
         (with_flag("--input-partitions", "0"), ["--input-partitions", "0", "from 1"]),
+        (with_flag("--payload-kind", "zeros"), ["--payload-kind", "'zeros'", "'random'"]),
         (VALID[2:], ["--build-bytes", "required"]),
         (VALID[:4], ["--strategy", "required"]),
     ],
@@ -81,6 +82,7 @@ def test_valid_arguments_parse_with_documented_defaults() -> None:
     )
     assert (args.skew, args.keys, args.partitions, args.aqe) == (0.0, 100_000, 200, True)
     assert (args.seed, args.payload_bytes, args.row_bytes) == (42, 104, 128)
+    assert args.payload_kind == "random"
     assert args.to_json()["aqe"] == "on"
 
 
