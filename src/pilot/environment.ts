@@ -15,6 +15,8 @@ export interface LocalSpark {
   readonly python: string;
   /** `java -version`'s first line, for the summary. */
   readonly javaVersion: string;
+  /** The pip pyspark package folder: a Spark distribution (bin, jars, python). */
+  readonly sparkHome: string;
 }
 
 /** The machine lacks something the pilot needs: said plainly, with the fix. */
@@ -57,6 +59,22 @@ export function findLocalSpark(
       `pyspark not found: no ${sparkSubmit}. Create the venv with \`bash scripts/bootstrap.sh\` (npm start does it).`,
     );
   }
-  const python = path.join(path.dirname(sparkSubmit), "python");
-  return { sparkSubmit, python: fs.existsSync(python) ? python : "python3", javaVersion };
+  const venvPython = path.join(path.dirname(sparkSubmit), "python");
+  const python = fs.existsSync(venvPython) ? venvPython : "python3";
+  const home = spawnSync(
+    python,
+    ["-c", "import os, pyspark; print(os.path.dirname(pyspark.__file__))"],
+    {
+      env,
+      encoding: "utf8",
+    },
+  );
+  const sparkHome = home.stdout?.trim();
+  if (home.status !== 0 || !sparkHome || !fs.existsSync(path.join(sparkHome, "jars"))) {
+    throw new EnvironmentError(
+      `pyspark not importable by ${python}: ${(home.stderr ?? "").trim().split("\n").pop() ?? ""} ` +
+        "Recreate the venv with `bash scripts/bootstrap.sh`.",
+    );
+  }
+  return { sparkSubmit, python, javaVersion, sparkHome };
 }

@@ -10,7 +10,7 @@ import { cellRecord, cellRecordBase, runOutcome } from "../runs/cellRecord";
 import type { LocalSpark } from "./environment";
 import type { LocalCell } from "./localPlan";
 import { runProcess, type ProcessRun } from "./runProcess";
-import { cellWorkDirs, sparkSubmitCommand } from "./sparkSubmit";
+import { cellWorkDirs, executorLogRoot, sparkSubmitCommand } from "./sparkSubmit";
 
 /** Lines of each executor's stderr kept as evidence: where a JVM OOM is reported. */
 const EXECUTOR_LOG_TAIL_LINES = 200;
@@ -67,7 +67,11 @@ export async function runLocalCell(
   const dirs = cellWorkDirs(options.workRoot, cell.spec.name);
   fs.rmSync(dirs.root, { recursive: true, force: true });
   fs.mkdirSync(dirs.local, { recursive: true });
-  fs.mkdirSync(dirs.worker, { recursive: true });
+  fs.mkdirSync(dirs.sparkHome, { recursive: true });
+  for (const part of ["bin", "jars", "python", "conf"]) {
+    const target = path.join(options.spark.sparkHome, part);
+    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(dirs.sparkHome, part));
+  }
   try {
     const command = sparkSubmitCommand(
       cell,
@@ -78,7 +82,7 @@ export async function runLocalCell(
     );
     const run = await runProcess(command, options.timeoutMs);
     // Executors write their own stderr; a JVM OOM or exit reason is often only there.
-    const stderr = [run.stderr, executorLogs(dirs.worker)].filter(Boolean).join("\n");
+    const stderr = [run.stderr, executorLogs(executorLogRoot(dirs))].filter(Boolean).join("\n");
     const evidence = evidenceFromLocalRun({
       exitCode: run.exitCode,
       timedOut: run.timedOut,

@@ -7,14 +7,23 @@ export interface CellWorkDirs {
   readonly root: string;
   /** spark.local.dir: shuffle files and spills. */
   readonly local: string;
-  /** Worker directory: each executor's stdout/stderr. */
-  readonly worker: string;
+  /**
+   * A SPARK_HOME of links to the pip pyspark: local-cluster workers write each executor's
+   * stdout/stderr under SPARK_HOME/work (SPARK_WORKER_DIR is not honoured there), and this
+   * keeps them with the cell instead of inside the venv.
+   */
+  readonly sparkHome: string;
 }
 
 /** The work directories of a cell under `workRoot`. */
 export function cellWorkDirs(workRoot: string, cellName: string): CellWorkDirs {
   const root = path.join(workRoot, cellName);
-  return { root, local: path.join(root, "local"), worker: path.join(root, "worker") };
+  return { root, local: path.join(root, "local"), sparkHome: path.join(root, "spark-home") };
+}
+
+/** The folder local-cluster writes executor logs into, given the cell's SPARK_HOME. */
+export function executorLogRoot(dirs: CellWorkDirs): string {
+  return path.join(dirs.sparkHome, "work");
 }
 
 /** A command to run, with its environment additions. */
@@ -58,7 +67,7 @@ export function sparkSubmitCommand(
     file: sparkSubmit,
     args,
     env: {
-      SPARK_WORKER_DIR: dirs.worker,
+      SPARK_HOME: dirs.sparkHome,
       PYSPARK_PYTHON: python,
       PYSPARK_DRIVER_PYTHON: python,
     },
