@@ -52,6 +52,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -772,6 +773,9 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
     sc = spark.sparkContext
     phase = "configure"
     join_df: DataFrame | None = None
+    # Unique per run, so that metrics never include the jobs of an earlier run in the session.
+    run_id = uuid.uuid4().hex[:12]
+    join_group = f"{JOB_GROUP_JOIN}-{run_id}"
     try:
         configure(spark, args)
         build_rows = rows_for_bytes(args.build_bytes, args.row_bytes)
@@ -802,7 +806,7 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
         result["probe"]["plannerEstimateBytes"] = planner_estimate(probe)
 
         phase = "generate"
-        sc.setJobGroup(JOB_GROUP_GENERATE, "generate and measure both sides")
+        sc.setJobGroup(f"{JOB_GROUP_GENERATE}-{run_id}", "generate and measure both sides")
         started = time.perf_counter()
         top = key_counts(spark, build_rows, args.keys, args.skew).agg(F.max("n")).collect()[0][0]
         result["skew"]["topKeyShare"] = int(top) / build_rows
@@ -821,7 +825,7 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
         build.createOrReplaceTempView(BUILD_VIEW)
         probe.createOrReplaceTempView(PROBE_VIEW)
         join_df = join_query(spark, args.strategy)
-        sc.setJobGroup(JOB_GROUP_JOIN, f"{args.strategy} join")
+        sc.setJobGroup(join_group, f"{args.strategy} join")
         log(f"joining: strategy {args.strategy}, AQE {'on' if args.aqe else 'off'}")
         started = time.perf_counter()
         try:
@@ -835,8 +839,16 @@ def run_workload(spark: SparkSession, args: WorkloadArgs) -> dict[str, Any]:
         result["error"] = describe_error(exc)
     finally:
         if join_df is not None:
-            _inspect_join(spark, join_df, result)
-            result["metrics"] = task_metrics(spark, JOB_GROUP_JOIN)
+            # Best effort: after a fatal failure the JVM side may be unusable, and what was
+            # measured so far must still be reported.
+            try:
+                _inspect_join(spark, join_df, result)
+            except Exception as exc:
+                log(f"could not inspect the executed plan: {exc!r}")
+            try:
+                result["metrics"] = task_metrics(spark, join_group)
+            except Exception as exc:
+                log(f"could not read task metrics: {exc!r}")
     return result
 
 

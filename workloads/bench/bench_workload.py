@@ -10,7 +10,9 @@ Prints two tables, each beside a floor measured in the same run and session:
   payload.
 
 Both sides are written to Spark's ``noop`` sink / aggregated, so nothing is collected.
-Runs on local[N] (default local[2]) with a 4 GiB driver; takes a few minutes on 2 cores.
+Runs on local[N] (default local[2]) with a 6 GiB driver; takes a few minutes on 2 cores.
+Between cells it asks the driver JVM for a GC, so that Spark's ContextCleaner releases the
+previous cell's broadcast relation (a workload run owns its process; the benchmark does not).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = (
         SparkSession.builder.master(opts.master)
         .appName("spark-at-scale-bench")
-        .config("spark.driver.memory", "4g")
+        .config("spark.driver.memory", "6g")
         .config("spark.ui.showConsoleProgress", "false")
         .getOrCreate()
     )
@@ -111,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     header = f"{'strategy':<14}{'operator':<20}{'join s':>8}{'floor s':>9}{'x floor':>9}"
     print(header + f"{'generate s':>12}{'outcome':>11}")
+    failures = []
     for strategy in join_workload.STRATEGIES:
+        spark.sparkContext._jvm.System.gc()
         args = join_workload.WorkloadArgs(
             build_bytes=cell,
             probe_bytes=cell,
@@ -127,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             f"{result['durations']['generateSeconds'] or float('nan'):>12.2f}"
             f"{result['outcome']:>11}"
         )
+        if result["error"]:
+            failures.append(f"{strategy}: {result['error']['exceptionClass']}: "
+                            f"{result['error']['message'][:300]}")  # fmt: skip
+    for failure in failures:
+        print(failure)
     spark.stop()
     return 0
 

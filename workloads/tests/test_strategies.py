@@ -48,3 +48,28 @@ def test_strategy_runs_the_claimed_join_operator(run: Any, strategy: str, aqe: s
     durations = result["durations"]
     assert durations["generateSeconds"] > 0
     assert durations["joinSeconds"] > 0
+
+
+def test_skewed_sort_merge_join_spills_and_metrics_are_per_run(spark: Any, run: Any) -> None:
+    """The sort-merge join buffers all build rows of the current key; with the buffer capped at
+    1,000 rows in memory (and spilling past 2,000), the hot key (~22 % of 31,250 rows at s = 1.2
+    over 5,000 keys) must spill. A following run without the cap must report no spill: the
+    metrics cover only the run's own jobs, not earlier ones in the same session."""
+    cell = ["--build-bytes", "4000000", "--probe-bytes", "1000000", "--keys", "5000"]
+    cell += ["--partitions", "4", "--skew", "1.2", "--strategy", "sort_merge"]
+    caps = {
+        "spark.sql.sortMergeJoinExec.buffer.in.memory.threshold": "1000",
+        "spark.sql.sortMergeJoinExec.buffer.spill.threshold": "2000",
+    }
+    for key, value in caps.items():
+        spark.conf.set(key, value)
+    try:
+        capped = run(cell)
+    finally:
+        for key in caps:
+            spark.conf.unset(key)
+    assert capped["outcome"] == "succeeded", capped["error"]
+    assert capped["metrics"]["spillBytes"] > 0
+    assert capped["metrics"]["diskSpillBytes"] > 0
+    uncapped = run(cell)
+    assert uncapped["metrics"]["spillBytes"] == 0
