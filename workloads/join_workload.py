@@ -602,9 +602,9 @@ def describe_error(exc: BaseException) -> dict[str, Any]:
     """{exceptionClass, message, causeClasses} of a failure, message cut to 2,000 chars.
 
     exceptionClass is the JVM class (e.g. org.apache.spark.SparkException) when the failure
-    came from the JVM, else the Python class. The message is kept from its start, which is where
-    Spark puts the executor's fate (e.g. "ExecutorLostFailure ... exited with code 52",
-    "java.lang.OutOfMemoryError: Java heap space").
+    came from the JVM, else the Python class. The message is the JVM message cut by ``excerpt``
+    (its start plus key lines such as "java.lang.OutOfMemoryError: Java heap space" or
+    "exited with code 52"); causeClasses is the JVM cause chain.
     """
     throwable = _jvm_throwable(exc)
     cls = f"{type(exc).__module__}.{type(exc).__qualname__}"
