@@ -91,6 +91,14 @@ const fixedSchema = strictObject({
     .min(1, "at least 1")
     .max(32, "at most 32")
     .default(2),
+  // Spark's default is 4; a pilot may lower it so a doomed cell fails fast. The failure class
+  // is the root cause either way, not the retry count.
+  taskMaxFailures: z
+    .number()
+    .int("a whole number")
+    .min(1, "between 1 and 16")
+    .max(16, "between 1 and 16")
+    .default(4),
   cellTimeoutMinutes: z
     .number()
     .int("a whole number")

@@ -66,6 +66,8 @@ export interface CellSpec {
   readonly sizing: CellSizing;
   /** Arguments of the join workload for this cell. */
   readonly workloadArgs: readonly string[];
+  /** Spark settings the cell needs (AQE, join thresholds, retries). */
+  readonly sparkConf: Readonly<Record<string, string>>;
 }
 
 /** A cell placed on a pool: one SparkApplication. */
@@ -164,6 +166,29 @@ function sizeOf(p: CellParameters, experiment: ExperimentConfig): CellSizing {
   };
 }
 
+/** Spark's default spark.task.maxFailures: left out of a cell's settings when unchanged. */
+const SPARK_DEFAULT_TASK_MAX_FAILURES = 4;
+
+/**
+ * Spark settings a cell needs. Hints force the join strategy; for the shuffle strategies the
+ * broadcast thresholds are also switched off so AQE cannot turn the join into a broadcast at
+ * run time. `auto` keeps Spark's defaults: that is what it measures.
+ */
+export function cellSparkConf(
+  p: CellParameters,
+  experiment: ExperimentConfig,
+): Record<string, string> {
+  const conf: Record<string, string> = { "spark.sql.adaptive.enabled": String(p.aqe) };
+  if (p.strategy === "shuffle_hash" || p.strategy === "sort_merge") {
+    conf["spark.sql.autoBroadcastJoinThreshold"] = "-1";
+    conf["spark.sql.adaptive.autoBroadcastJoinThreshold"] = "-1";
+  }
+  if (experiment.fixed.taskMaxFailures !== SPARK_DEFAULT_TASK_MAX_FAILURES) {
+    conf["spark.task.maxFailures"] = String(experiment.fixed.taskMaxFailures);
+  }
+  return conf;
+}
+
 /** The workload's command line for a cell (flags of workloads/join_workload.py). */
 export function workloadArguments(
   p: CellParameters,
@@ -249,6 +274,7 @@ export function cellSpecs(experiment: ExperimentConfig): CellSpec[] {
         parameters,
         sizing,
         workloadArgs: workloadArguments(parameters, sizing, experiment),
+        sparkConf: cellSparkConf(parameters, experiment),
       };
     })
     .sort(byName);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Cell, CellParameters } from "./cells";
+import type { Cell } from "./cells";
 import {
   SPARK_APPLICATION_API_VERSION,
   SPARK_APPLICATION_KIND,
@@ -77,22 +77,6 @@ export function workloadConfigMap(
   };
 }
 
-/**
- * SQL settings a cell needs. Hints force the join strategy; for the shuffle strategies the
- * broadcast thresholds are also switched off so AQE cannot turn the join into a broadcast at
- * run time. `auto` keeps Spark's defaults: that is what it measures.
- */
-export function cellSparkConf(parameters: CellParameters): Record<string, string> {
-  const conf: Record<string, string> = {
-    "spark.sql.adaptive.enabled": String(parameters.aqe),
-  };
-  if (parameters.strategy === "shuffle_hash" || parameters.strategy === "sort_merge") {
-    conf["spark.sql.autoBroadcastJoinThreshold"] = "-1";
-    conf["spark.sql.adaptive.autoBroadcastJoinThreshold"] = "-1";
-  }
-  return conf;
-}
-
 /** The SparkApplication that runs one cell. */
 export function cellApplication(cell: Cell, context: ExperimentContext): SparkApplicationManifest {
   const labels = { [EXPERIMENT_LABEL]: context.experiment, [CELL_LABEL]: cell.name };
@@ -112,7 +96,7 @@ export function cellApplication(cell: Cell, context: ExperimentContext): SparkAp
       mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${WORKLOAD_FILE}`,
       arguments: cell.workloadArgs,
       sparkVersion: context.sparkVersion,
-      sparkConf: cellSparkConf(cell.parameters),
+      sparkConf: { ...cell.sparkConf },
       // A failed cell is a result: retrying would hide it and double the cost.
       restartPolicy: { type: "Never" },
       // Operator v2 applies volumes other than spark-local-dir-* through its webhook.

@@ -1,7 +1,6 @@
 import type { ExperimentConfig } from "../config/experiment";
 import type { CellSpec, CellSizing } from "../experiment/cells";
 import { workloadArguments } from "../experiment/cells";
-import { cellSparkConf } from "../experiment/manifests";
 import { BYTES_PER_MIB, formatMiB } from "../core/quantity";
 
 /** Spark refuses a JVM heap under 450 MiB (1.5 x its 300 MiB reserved memory). */
@@ -21,8 +20,6 @@ export interface LocalCell {
   readonly sizing: CellSizing;
   /** Workload arguments after scaling. */
   readonly workloadArgs: readonly string[];
-  /** Spark settings for the cell (AQE and join thresholds), as in the cluster. */
-  readonly sparkConf: Readonly<Record<string, string>>;
   /** Memory the cell's processes may use at most on this machine, MiB. */
   readonly footprintMiB: number;
 }
@@ -56,7 +53,6 @@ function scaled(spec: CellSpec, experiment: ExperimentConfig, scale: number): Lo
     scale,
     sizing,
     workloadArgs: workloadArguments(spec.parameters, sizing, experiment),
-    sparkConf: cellSparkConf(spec.parameters),
     footprintMiB: localFootprintMiB(sizing),
   };
 }

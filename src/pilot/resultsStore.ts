@@ -17,6 +17,10 @@ export class ResultsStore {
   static open(dir: string): ResultsStore {
     fs.mkdirSync(dir, { recursive: true });
     const store = new ResultsStore(path.join(dir, "results.jsonl"));
+    // A save interrupted before its rename leaves only a temporary file: the old file stands.
+    for (const name of fs.readdirSync(dir)) {
+      if (/^results\.jsonl\.\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+    }
     if (fs.existsSync(store.file)) {
       const lines = fs
         .readFileSync(store.file, "utf8")

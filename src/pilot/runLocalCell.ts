@@ -9,6 +9,7 @@ import type { CellResult } from "../results/cellResult";
 import { cellRecord, cellRecordBase, runOutcome } from "../runs/cellRecord";
 import type { LocalSpark } from "./environment";
 import type { LocalCell } from "./localPlan";
+import { PROCESS_GROUP_FILE } from "./orphans";
 import { runProcess, type ProcessRun } from "./runProcess";
 import { cellWorkDirs, executorLogRoot, sparkSubmitCommand } from "./sparkSubmit";
 
@@ -80,7 +81,9 @@ export async function runLocalCell(
       options.spark.python,
       options.workloadScript,
     );
-    const run = await runProcess(command, options.timeoutMs);
+    const run = await runProcess(command, options.timeoutMs, (pid) =>
+      fs.writeFileSync(path.join(dirs.root, PROCESS_GROUP_FILE), String(pid)),
+    );
     // Executors write their own stderr; a JVM OOM or exit reason is often only there.
     const stderr = [run.stderr, executorLogs(executorLogRoot(dirs))].filter(Boolean).join("\n");
     const evidence = evidenceFromLocalRun({

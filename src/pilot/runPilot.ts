@@ -15,6 +15,7 @@ import { planLocalCells, type LocalCell } from "./localPlan";
 import { plainProgress, terminalProgress, type Progress } from "./progress";
 import { ResultsStore } from "./resultsStore";
 import { runLocalCell } from "./runLocalCell";
+import { killOrphanedCells, lockResults } from "./orphans";
 import { killRunningProcesses } from "./runProcess";
 import { summarise, summaryText, type PilotSummary } from "./summary";
 
@@ -150,8 +151,12 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   const dir = path.join(options.resultsDir, experiment.name);
   const store = ResultsStore.open(dir);
   checkEarlierRecords(store, plan.cells, options.rerun);
+  const unlock = lockResults(dir);
   const workRoot = path.join(dir, "work");
-  fs.rmSync(workRoot, { recursive: true, force: true }); // scratch left by an interrupted run
+  // A pilot killed with -9 leaves its cell's Spark processes and scratch behind.
+  const orphans = killOrphanedCells(workRoot);
+  if (orphans > 0) options.print(`stopped ${orphans} Spark run(s) left by an interrupted pilot`);
+  fs.rmSync(workRoot, { recursive: true, force: true });
 
   const todo = plan.cells.filter((cell) => options.rerun || !store.get(cell.spec.name));
   const progress: Progress = options.interactive
@@ -162,6 +167,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   const stop = () => {
     killRunningProcesses();
     progress.stop();
+    unlock();
     process.exit(130);
   };
   process.once("SIGINT", stop);
@@ -189,6 +195,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     process.removeListener("SIGTERM", stop);
     progress.stop();
     fs.rmSync(workRoot, { recursive: true, force: true });
+    unlock();
   }
   const names = new Set(plan.cells.map((c) => c.spec.name));
   const records = store.all().filter((r) => names.has(r.cell));

@@ -41,6 +41,7 @@ const STDERR_TAIL_CHARS = 2_000_000;
 export function runProcess(
   command: Command,
   timeoutMs: number,
+  onStart: (pid: number) => void = () => undefined,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProcessRun> {
   const start = new Date();
@@ -71,7 +72,10 @@ export function runProcess(
       timedOut = true;
       killGroup();
     }, timeoutMs);
-    if (child.pid !== undefined) runningGroups.add(child.pid);
+    if (child.pid !== undefined) {
+      runningGroups.add(child.pid);
+      onStart(child.pid);
+    }
     child.on("error", (error) => {
       clearTimeout(timer);
       if (child.pid !== undefined) runningGroups.delete(child.pid);

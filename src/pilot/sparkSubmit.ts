@@ -52,7 +52,7 @@ export function sparkSubmitCommand(
     "spark.executor.cores": String(cores),
     "spark.local.dir": dirs.local,
     "spark.ui.showConsoleProgress": "false",
-    ...cell.sparkConf,
+    ...cell.spec.sparkConf,
   };
   const args = [
     "--master",

@@ -1,0 +1,71 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UsageError } from "../cli/stackSource";
+
+/** File in a cell's work folder holding the process group of its spark-submit. */
+export const PROCESS_GROUP_FILE = "process-group";
+
+/** True if `pid` is a running JVM started by spark-submit (not a recycled, unrelated pid). */
+function isSparkSubmit(pid: number): boolean {
+  try {
+    return fs
+      .readFileSync(`/proc/${pid}/cmdline`, "utf8")
+      .includes("org.apache.spark.deploy.SparkSubmit");
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Kills the Spark processes a pilot killed with `kill -9` left running: each cell records its
+ * process group in its work folder, and a group is killed only if its leader is still a
+ * spark-submit JVM. Returns how many groups were killed.
+ */
+export function killOrphanedCells(workRoot: string): number {
+  if (!fs.existsSync(workRoot)) return 0;
+  let killed = 0;
+  for (const cell of fs.readdirSync(workRoot)) {
+    const file = path.join(workRoot, cell, PROCESS_GROUP_FILE);
+    if (!fs.existsSync(file)) continue;
+    const pid = Number(fs.readFileSync(file, "utf8").trim());
+    if (!Number.isInteger(pid) || pid <= 1 || !isSparkSubmit(pid)) continue;
+    try {
+      process.kill(-pid, "SIGKILL");
+      killed += 1;
+    } catch {
+      // Gone in the meantime.
+    }
+  }
+  return killed;
+}
+
+/**
+ * Takes the results folder for this process: two pilots writing one results file would each
+ * overwrite the other's records. A lock left by a dead pilot is taken over.
+ */
+export function lockResults(dir: string): () => void {
+  const lock = path.join(dir, ".pilot.lock");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lock, String(process.pid), { flag: "wx" });
+      return () => fs.rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const holder = Number(fs.readFileSync(lock, "utf8").trim());
+      let alive = false;
+      try {
+        process.kill(holder, 0);
+        alive = holder !== process.pid;
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new UsageError(
+          `another pilot (pid ${holder}) is writing to ${dir}; wait for it or use --results`,
+        );
+      }
+      fs.rmSync(lock, { force: true });
+    }
+  }
+  throw new UsageError(`cannot lock ${dir}`);
+}
