@@ -2,60 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cell } from "../src/experiment/cells";
 import { lanePredecessors } from "../src/experiment/lanes";
-import { contentHash } from "../src/experiment/manifests";
 import type { ExperimentObjects } from "../src/experiment/objects";
 import { cellRecordBase } from "../src/runs/cellRecord";
-import type { SparkApplicationManifest } from "../src/spark/sparkApplication";
-import { CellOutcome } from "./cellOutcome";
+import { SparkApplicationRun } from "./sparkApplicationRun";
 
-/** How often a waiting cell polls its SparkApplication. */
+/** How often a running cell polls its SparkApplication. */
 const POLL_SECONDS = 15;
-
-/** Inputs of ExperimentCell. */
-export interface ExperimentCellArgs {
-  /** The cell as planned. */
-  readonly cell: Cell;
-  /** Its SparkApplication (from experimentObjects). */
-  readonly application: SparkApplicationManifest;
-  /** Kubeconfig the outcome resource reads the cluster with. */
-  readonly kubeconfig: pulumi.Input<string>;
-  /** Deadline for the cell. */
-  readonly timeoutSeconds: number;
-  /** What must finish before this cell starts: the workload ConfigMap, and the previous cell of its lane. */
-  readonly after: pulumi.Resource[];
-}
-
-/** One cell: its SparkApplication and the resource that waits for it and records the outcome. */
-export class ExperimentCell extends pulumi.ComponentResource {
-  readonly application: k8s.apiextensions.CustomResource;
-  readonly outcome: CellOutcome;
-
-  constructor(name: string, args: ExperimentCellArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("spark-at-scale:experiment:Cell", name, {}, opts);
-    this.application = new k8s.apiextensions.CustomResource(name, args.application, {
-      parent: this,
-      dependsOn: args.after,
-      // A SparkApplication is a run, not a service: any change means a new run under the same
-      // name, so the old one goes first.
-      replaceOnChanges: ["spec"],
-      deleteBeforeReplace: true,
-    });
-    this.outcome = new CellOutcome(
-      `${name}-outcome`,
-      {
-        kubeconfig: args.kubeconfig,
-        namespace: args.application.metadata.namespace,
-        name: args.application.metadata.name,
-        timeoutSeconds: args.timeoutSeconds,
-        pollSeconds: POLL_SECONDS,
-        base: cellRecordBase(args.cell),
-        manifestHash: contentHash(JSON.stringify(args.application)),
-      },
-      { parent: this, dependsOn: [this.application] },
-    );
-    this.registerOutputs({ record: this.outcome.record });
-  }
-}
 
 /** Inputs of Experiment. */
 export interface ExperimentArgs {
@@ -89,25 +41,28 @@ export class Experiment extends pulumi.ComponentResource {
       dependsOn: args.after,
     });
     const predecessors = lanePredecessors(args.cells.length, args.concurrency);
-    const cells: ExperimentCell[] = [];
+    const runs: SparkApplicationRun[] = [];
     args.cells.forEach((cell, index) => {
       const before = predecessors[index];
-      const previous = before === undefined ? undefined : cells[before].outcome;
-      const experimentCell = new ExperimentCell(
-        `${name}-${cell.name}`,
-        {
-          cell,
-          application: args.objects.applications[index],
-          kubeconfig: args.kubeconfig,
-          timeoutSeconds: args.timeoutSeconds,
-          after: previous ? [configMap, previous] : [configMap],
-        },
-        { parent: this },
+      runs.push(
+        new SparkApplicationRun(
+          `${name}-${cell.name}`,
+          {
+            kubeconfig: args.kubeconfig,
+            manifest: args.objects.applications[index],
+            timeoutSeconds: args.timeoutSeconds,
+            pollSeconds: POLL_SECONDS,
+            base: cellRecordBase(cell),
+          },
+          {
+            parent: this,
+            dependsOn: before === undefined ? [configMap] : [configMap, runs[before]],
+          },
+        ),
       );
-      cells.push(experimentCell);
     });
     this.records = pulumi
-      .all(cells.map((c) => c.outcome.record))
+      .all(runs.map((run) => run.record))
       .apply((records) => Object.fromEntries(args.cells.map((cell, i) => [cell.name, records[i]])));
     this.registerOutputs({ records: this.records });
   }

@@ -15,9 +15,14 @@ import { runProgram } from "../stacks/program";
 
 const SCRIPT = "print('workload')\n";
 const script = () => SCRIPT;
-const APP_TYPE = "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication";
+const RUN_TYPE = "pulumi-nodejs:dynamic/spark-at-scale:SparkApplicationRun";
+const cellRuns = (resources: RegisteredResource[]) =>
+  resources.filter(
+    (r) => r.type === RUN_TYPE && r.inputs.run.manifest.metadata.name !== "spark-pi",
+  );
+/** Each cell's SparkApplication, as its run resource was given it. */
 const cellApps = (resources: RegisteredResource[]) =>
-  resources.filter((r) => r.type === APP_TYPE && r.inputs.metadata.name !== "spark-pi");
+  cellRuns(resources).map((r) => ({ ...r, inputs: r.inputs.run.manifest }));
 
 /** The dev experiment with some of its parts replaced. */
 function devExperimentWith(change: (experiment: any) => void): Record<string, unknown> {
@@ -167,15 +172,25 @@ describe("experiment (dev stack under mocks)", () => {
     expect(outputs.experiment).to.equal("join-memory-v1");
   });
 
-  it("waits for each cell's run with an outcome resource given the cell's deadline", () => {
-    const outcomes = resources.filter(
-      (r) => r.type === "pulumi-nodejs:dynamic/spark-at-scale:CellOutcome",
-    );
-    expect(outcomes).to.have.length(compiled.cells.length + 1); // + spark-pi
-    const one = outcomes.find((o) => o.inputs.name === "m2g-smj-r1-s0-aqe-1")!.inputs;
+  it("runs each cell as one resource given its deadline, manifest hash and record base", () => {
+    const runs = resources.filter((r) => r.type === RUN_TYPE);
+    expect(runs).to.have.length(compiled.cells.length + 1); // + spark-pi
+    const one = runs.find((r) => r.inputs.run.manifest.metadata.name === "m2g-smj-r1-s0-aqe-1")!
+      .inputs.run;
     expect(one.timeoutSeconds).to.equal(20 * 60);
-    expect(one.namespace).to.equal("spark-apps");
+    expect(one.pollSeconds).to.equal(15);
     expect(one.manifestHash).to.match(/^[0-9a-f]{10}$/);
+    expect(one.base).to.include({
+      experiment: "join-memory-v1",
+      cell: "m2g-smj-r1-s0-aqe-1",
+      pool: "highmem-16g",
+      scale: 1,
+    });
+    expect(
+      resources.filter(
+        (r) => r.type === "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication",
+      ),
+    ).to.have.length(0);
   });
 });
 
@@ -308,11 +323,11 @@ describe("plan --out", () => {
 
     resetRegistrations();
     runProgram(devStackConfig(), "Pulumi.dev.yaml");
-    const registered = (await registeredResources()).filter(
-      (r) =>
-        (r.type === APP_TYPE && r.inputs.metadata.name !== "spark-pi") ||
-        r.type === "kubernetes:core/v1:ConfigMap",
-    );
+    const all = await registeredResources();
+    const registered = [
+      ...cellApps(all),
+      ...all.filter((r) => r.type === "kubernetes:core/v1:ConfigMap"),
+    ];
     const key = (o: any) => `${o.kind}/${o.metadata.name}`;
     const byKey = new Map(written.map((o) => [key(o), o]));
     expect(registered).to.have.length(written.length);

@@ -23,12 +23,12 @@ function computedState(type: string, inputs: Record<string, any>): Record<string
       const email = `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`;
       return { email, member: `serviceAccount:${email}` };
     }
-    case "pulumi-nodejs:dynamic/spark-at-scale:CellOutcome":
+    case "pulumi-nodejs:dynamic/spark-at-scale:SparkApplicationRun":
       // Stands in for the provider's create (tested on its own against a fake API server):
       // a completed run, so the program's wiring of records into outputs can be checked.
       return {
         record: {
-          ...(inputs.base ?? {}),
+          ...(inputs.run?.base ?? {}),
           runner: "kubernetes",
           state: "COMPLETED",
           failureClass: "none",

@@ -212,7 +212,11 @@ describe("testbed (dev stack under mocks)", () => {
   });
 
   it("runs spark-pi from the mirrored stock image as the driver account", () => {
-    const app = one(resources, "kubernetes:sparkoperator.k8s.io/v1beta2:SparkApplication").inputs;
+    const run = one(resources, "pulumi-nodejs:dynamic/spark-at-scale:SparkApplicationRun").inputs
+      .run;
+    expect(run.timeoutSeconds).to.equal(15 * 60);
+    expect(run.base).to.equal(undefined);
+    const app = run.manifest;
     expect(app.metadata).to.deep.equal({ name: "spark-pi", namespace: "spark-apps" });
     expect(app.spec.image).to.equal(
       "us-central1-docker.pkg.dev/my-spark-lab/dockerhub-mirror/apache/spark:4.0.4",

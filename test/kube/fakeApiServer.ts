@@ -12,6 +12,11 @@ export interface FakeClusterObjects {
   readonly events: readonly Record<string, unknown>[];
   /** Container logs by pod name. */
   readonly logs: Readonly<Record<string, string>>;
+  /**
+   * Plays the operator for SparkApplications created through the server: given the posted
+   * object, returns it as it should then be read back (with a status). Default: as posted.
+   */
+  readonly operate?: (posted: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** A running fake API server. */
@@ -20,6 +25,8 @@ export interface FakeApiServer {
   readonly kubeConfig: KubeConfig;
   /** Every request's method and path with query string, in arrival order. */
   readonly requests: string[];
+  /** Every request's body, in the same order ("" for none). */
+  readonly bodies: string[];
   /** Stops it. */
   close(): Promise<void>;
 }
@@ -59,16 +66,69 @@ function matchesSelector(
   });
 }
 
-function route(objects: FakeClusterObjects, url: URL, response: http.ServerResponse): void {
+function status(
+  response: http.ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+): void {
+  response.writeHead(code, { "content-type": "application/json" });
+  response.end(
+    JSON.stringify({
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: code < 300 ? "Success" : "Failure",
+      message,
+      reason,
+      code,
+    }),
+  );
+}
+
+function route(
+  objects: FakeClusterObjects,
+  apps: Map<string, Record<string, unknown>>,
+  request: { method: string; url: URL; body: string },
+  response: http.ServerResponse,
+): void {
+  const { url } = request;
   const path = url.pathname;
+  if (
+    /^\/apis\/sparkoperator\.k8s\.io\/v1beta2\/namespaces\/[^/]+\/sparkapplications$/.test(path) &&
+    request.method === "POST"
+  ) {
+    const posted = JSON.parse(request.body) as Record<string, unknown>;
+    const name = metadataOf(posted).name ?? "";
+    if (apps.has(name)) {
+      status(
+        response,
+        409,
+        "AlreadyExists",
+        `sparkapplications.sparkoperator.k8s.io "${name}" already exists`,
+      );
+      return;
+    }
+    const stored = objects.operate ? objects.operate(posted) : posted;
+    apps.set(name, stored);
+    response.writeHead(201, { "content-type": "application/json" });
+    response.end(JSON.stringify(stored));
+    return;
+  }
   let match =
     /^\/apis\/sparkoperator\.k8s\.io\/v1beta2\/namespaces\/[^/]+\/sparkapplications\/([^/]+)$/.exec(
       path,
     );
   if (match) {
-    const app = objects.apps.find((a) => metadataOf(a).name === match?.[1]);
-    if (app) json(response, app);
-    else notFound(response, `sparkapplications.sparkoperator.k8s.io "${match[1]}" not found`);
+    const app = apps.get(match[1]);
+    if (!app) {
+      notFound(response, `sparkapplications.sparkoperator.k8s.io "${match[1]}" not found`);
+    } else if (request.method === "DELETE") {
+      apps.delete(match[1]);
+      status(response, 200, "", `deleted ${match[1]}`);
+    } else {
+      json(response, app);
+    }
     return;
   }
   if (/^\/api\/v1\/namespaces\/[^/]+\/pods$/.test(path)) {
@@ -116,9 +176,18 @@ function route(objects: FakeClusterObjects, url: URL, response: http.ServerRespo
 /** Starts a fake Kubernetes API server on 127.0.0.1 at a free port, serving `objects`. */
 export async function startFakeApiServer(objects: FakeClusterObjects): Promise<FakeApiServer> {
   const requests: string[] = [];
+  const bodies: string[] = [];
+  const apps = new Map(objects.apps.map((app) => [metadataOf(app).name ?? "", app]));
   const server = http.createServer((request, response) => {
     requests.push(`${request.method} ${request.url}`);
-    route(objects, new URL(request.url ?? "/", "http://127.0.0.1"), response);
+    let body = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => (body += chunk));
+    request.on("end", () => {
+      bodies.push(body);
+      const url = new URL(request.url ?? "/", "http://127.0.0.1");
+      route(objects, apps, { method: request.method ?? "GET", url, body }, response);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -134,6 +203,7 @@ export async function startFakeApiServer(objects: FakeClusterObjects): Promise<F
   return {
     kubeConfig,
     requests,
+    bodies,
     close: () =>
       new Promise<void>((resolve, reject) => server.close((e) => (e ? reject(e) : resolve()))),
   };

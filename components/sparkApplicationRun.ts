@@ -1,0 +1,118 @@
+import * as pulumi from "@pulumi/pulumi";
+import { contentHash } from "../src/experiment/manifests";
+import type { CellRecordBase } from "../src/runs/cellRecord";
+import type { RunApplicationInput } from "../src/runs/runApplication";
+import type { SparkApplicationManifest } from "../src/spark/sparkApplication";
+
+/**
+ * The modules that do the work, as absolute paths. A dynamic provider's code is serialized into
+ * the deployment and run by Pulumi's provider host, so it must be self-contained: the
+ * serialized functions below capture only these strings and load the real (tested) modules at
+ * run time, on the machine running `pulumi up`.
+ */
+const RUN_MODULE = require.resolve("../src/runs/runApplication");
+const RECORD_MODULE = require.resolve("../src/runs/cellRecord");
+const TS_NODE = require.resolve("ts-node");
+const TSCONFIG = require.resolve("../tsconfig.json");
+
+/** What to run, as one input: every top-level input costs the SDK a stack trace per resource. */
+export interface RunSpec extends Omit<RunApplicationInput, "kubeconfig"> {
+  /** The cell's fixed record fields; absent for a run that is not a cell (spark-pi). */
+  readonly base?: CellRecordBase;
+}
+
+/**
+ * Inputs of a run, as the provider receives them. The kubeconfig stays a separate input so
+ * that it alone is secret: the run's manifest remains readable in previews and diffs.
+ */
+export interface RunInputs {
+  readonly kubeconfig: string;
+  readonly run: RunSpec;
+}
+
+/**
+ * Runs one SparkApplication per resource. Create applies the application and waits for it to
+ * end, and the outputs hold how it ended — for a cell, its whole record. A finished run is never
+ * observed again; a changed manifest replaces the resource (delete, then run anew); delete
+ * removes the application and with it its pods.
+ */
+export const sparkApplicationRunProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: RunInputs): Promise<pulumi.dynamic.CreateResult> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    (require(TS_NODE) as typeof import("ts-node")).register({
+      transpileOnly: true,
+      project: TSCONFIG,
+    });
+    const { runApplication } = require(RUN_MODULE) as typeof import("../src/runs/runApplication");
+    const { cellRecord } = require(RECORD_MODULE) as typeof import("../src/runs/cellRecord");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const { run, kubeconfig } = inputs;
+    const outcome = await runApplication({ ...run, kubeconfig });
+    const record = run.base ? cellRecord(run.base, outcome) : outcome;
+    return {
+      id: `${run.manifest.metadata.namespace}/${run.manifest.metadata.name}`,
+      outs: { ...inputs, record },
+    };
+  },
+  diff(_id: string, olds: RunInputs, news: RunInputs): Promise<pulumi.dynamic.DiffResult> {
+    const changed = olds.run.manifestHash !== news.run.manifestHash;
+    return Promise.resolve({
+      changes: changed,
+      replaces: changed ? ["manifest"] : [],
+      deleteBeforeReplace: true,
+    });
+  },
+  async delete(_id: string, olds: RunInputs): Promise<void> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    (require(TS_NODE) as typeof import("ts-node")).register({
+      transpileOnly: true,
+      project: TSCONFIG,
+    });
+    const { removeApplication } = require(
+      RUN_MODULE,
+    ) as typeof import("../src/runs/runApplication");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    await removeApplication({ kubeconfig: olds.kubeconfig, manifest: olds.run.manifest });
+  },
+};
+
+/** Inputs of SparkApplicationRun. */
+export interface SparkApplicationRunArgs {
+  /** Kubeconfig the provider talks to the cluster with. */
+  readonly kubeconfig: pulumi.Input<string>;
+  /** The application, built by the pure manifest functions (the same `plan --out` writes). */
+  readonly manifest: SparkApplicationManifest;
+  /** Deadline: a run still going then is recorded as TIMEOUT and stopped. */
+  readonly timeoutSeconds: number;
+  /** Poll interval. */
+  readonly pollSeconds: number;
+  /** For a cell: its fixed record fields. */
+  readonly base?: CellRecordBase;
+}
+
+/** One SparkApplication, run to its end, with how it ended as the output `record`. */
+export class SparkApplicationRun extends pulumi.dynamic.Resource {
+  /** The cell's record (src/results/cellResult.ts), or the run's outcome for a non-cell. */
+  declare readonly record: pulumi.Output<Record<string, unknown>>;
+
+  constructor(name: string, args: SparkApplicationRunArgs, opts?: pulumi.CustomResourceOptions) {
+    super(
+      sparkApplicationRunProvider,
+      name,
+      {
+        kubeconfig: args.kubeconfig,
+        run: {
+          manifest: args.manifest,
+          manifestHash: contentHash(JSON.stringify(args.manifest)),
+          timeoutSeconds: args.timeoutSeconds,
+          pollSeconds: args.pollSeconds,
+          base: args.base,
+        },
+        record: undefined,
+      },
+      opts,
+      "spark-at-scale",
+      "SparkApplicationRun",
+    );
+  }
+}
