@@ -69,7 +69,7 @@ export function runProgram(
       ]),
     ),
     sparkImage: testbed.sparkImage,
-    sparkPi: testbed.sparkPi?.outcome.record,
+    sparkPi: testbed.sparkPi?.run.record,
     experiment: config.experiment?.name,
     cells: experiment?.records,
   };

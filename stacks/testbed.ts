@@ -61,15 +61,12 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
   );
   const ready = [operator, rbac];
   const sparkPi = config.sparkPi
-    ? new SparkPi(
-        `${name}-spark-pi`,
-        {
-          manifest: sparkPiManifest(config),
-          kubeconfig: access.kubeconfig,
-          timeoutSeconds: config.sparkPiTimeoutMinutes * 60,
-        },
-        { provider: access.provider, dependsOn: ready },
-      )
+    ? new SparkPi(`${name}-spark-pi`, {
+        manifest: sparkPiManifest(config),
+        kubeconfig: access.kubeconfig,
+        timeoutSeconds: config.sparkPiTimeoutMinutes * 60,
+        after: ready,
+      })
     : undefined;
   return {
     clusterName: gke.cluster.name,
