@@ -11,7 +11,7 @@
  *   pool, 128 MiB does not, and Spark's memory manager refuses it.
  * - Sort-merge spills instead of failing.
  * Measured on this project's 2-core reference machine: 8 succeeded, 2 executor_jvm_oom,
- * 2 spark_memory_oom, 9 minutes (README "Local pilot").
+ * 2 spark_memory_oom, 9 minutes (README, "The local pilot").
  */
 export const BUILTIN_PILOT_EXPERIMENT = {
   name: "pilot",

@@ -174,7 +174,7 @@ describe("SparkApplicationRun provider", () => {
     expect(
       await sparkApplicationRunProvider.diff!("id", olds, {
         run: { manifestHash: "bbbbbbbbbb" },
-      } as RunInputs),
+      }),
     ).to.deep.equal({
       changes: true,
       replaces: ["manifest"],
@@ -204,7 +204,7 @@ describe("SparkApplicationRun provider", () => {
         process.execPath,
         ["-e", script, JSON.stringify(inputs)],
         { cwd: dir },
-        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+        (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout)),
       );
     });
     fs.rmSync(dir, { recursive: true, force: true });
