@@ -15,7 +15,7 @@ import { cellSpecs } from "../src/experiment/cells";
 import { WORKLOAD_SCRIPT_PATH } from "../src/experiment/workloadScript";
 import { findLocalSpark } from "../src/pilot/environment";
 import { planLocalCells } from "../src/pilot/localPlan";
-import { cellWorkDirs, sparkSubmitCommand } from "../src/pilot/sparkSubmit";
+import { cellWorkDirs, prepareWorkDirs, sparkSubmitCommand } from "../src/pilot/sparkSubmit";
 
 const ROUNDS = 3;
 const ROOT = path.resolve(__dirname, "..");
@@ -55,12 +55,7 @@ const spark = findLocalSpark();
 
 function bareRun(): number {
   const dirs = cellWorkDirs(path.join(dir, "bare"), cell.spec.name);
-  fs.rmSync(dirs.root, { recursive: true, force: true });
-  fs.mkdirSync(dirs.local, { recursive: true });
-  fs.mkdirSync(dirs.sparkHome, { recursive: true });
-  for (const part of ["bin", "jars", "python", "conf"]) {
-    fs.symlinkSync(path.join(spark.sparkHome, part), path.join(dirs.sparkHome, part));
-  }
+  prepareWorkDirs(dirs, spark.sparkHome);
   const command = sparkSubmitCommand(
     cell,
     dirs,

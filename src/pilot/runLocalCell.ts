@@ -11,7 +11,7 @@ import type { LocalSpark } from "./environment";
 import type { LocalCell } from "./localPlan";
 import { PROCESS_GROUP_FILE } from "./orphans";
 import { runProcess, type ProcessRun } from "./runProcess";
-import { cellWorkDirs, executorLogRoot, sparkSubmitCommand } from "./sparkSubmit";
+import { cellWorkDirs, executorLogRoot, prepareWorkDirs, sparkSubmitCommand } from "./sparkSubmit";
 
 /** Lines of each executor's stderr kept as evidence: where a JVM OOM is reported. */
 const EXECUTOR_LOG_TAIL_LINES = 200;
@@ -66,13 +66,7 @@ export async function runLocalCell(
   },
 ): Promise<CellResult> {
   const dirs = cellWorkDirs(options.workRoot, cell.spec.name);
-  fs.rmSync(dirs.root, { recursive: true, force: true });
-  fs.mkdirSync(dirs.local, { recursive: true });
-  fs.mkdirSync(dirs.sparkHome, { recursive: true });
-  for (const part of ["bin", "jars", "python", "conf"]) {
-    const target = path.join(options.spark.sparkHome, part);
-    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(dirs.sparkHome, part));
-  }
+  prepareWorkDirs(dirs, options.spark.sparkHome);
   try {
     const command = sparkSubmitCommand(
       cell,

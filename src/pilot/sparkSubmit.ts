@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LocalCell } from "./localPlan";
 
@@ -19,6 +20,20 @@ export interface CellWorkDirs {
 export function cellWorkDirs(workRoot: string, cellName: string): CellWorkDirs {
   const root = path.join(workRoot, cellName);
   return { root, local: path.join(root, "local"), sparkHome: path.join(root, "spark-home") };
+}
+
+/**
+ * Creates a cell's work folders afresh, with its SPARK_HOME of links to the pip pyspark
+ * distribution (`bin`, `jars`, `python`, `conf`).
+ */
+export function prepareWorkDirs(dirs: CellWorkDirs, pysparkHome: string): void {
+  fs.rmSync(dirs.root, { recursive: true, force: true });
+  fs.mkdirSync(dirs.local, { recursive: true });
+  fs.mkdirSync(dirs.sparkHome, { recursive: true });
+  for (const part of ["bin", "jars", "python", "conf"]) {
+    const target = path.join(pysparkHome, part);
+    if (fs.existsSync(target)) fs.symlinkSync(target, path.join(dirs.sparkHome, part));
+  }
 }
 
 /** The folder local-cluster writes executor logs into, given the cell's SPARK_HOME. */
