@@ -1,0 +1,448 @@
+/**
+ * Predicts, from Spark's memory model alone, whether a join cell will fail and why — before it
+ * runs. The model's equations are in src/predict/README.md; every constant is in constants.ts
+ * with its source.
+ *
+ * A prediction evaluates the constraints the cell's strategy meets, in the order the job meets
+ * them. The first one whose demand exceeds its capacity decides the failure class; when none
+ * does, the cell is predicted to succeed and the tightest one is reported. Each constraint's
+ * margin is log2(capacity / demand): +1 = twice the room needed, 0 = exactly at the boundary
+ * (still predicted to succeed), -1 = needs twice what there is.
+ */
+import type { CellParameters, CellSizing } from "../experiment/cells";
+import type { FailureClass } from "../failure/failureClass";
+import type { CellResult } from "../results/cellResult";
+import {
+  DEFAULT_DRIVER_BUILD_FACTOR,
+  DEFAULT_EXECUTOR_HEAP_BASELINE_MIB,
+  DEFAULT_PAYLOAD_BYTES,
+  DRIVER_MAX_RESULT_SIZE_BYTES,
+  GC_NATIVE_FRACTION,
+  INPUT_PARTITION_BYTES,
+  JVM_NATIVE_BASE_MIB,
+  MAX_BROADCAST_TABLE_BYTES,
+  MAX_BROADCAST_TABLE_ROWS,
+  MEMORY_FRACTION,
+  PAGE_MAX_BYTES,
+  RESERVED_SYSTEM_MEMORY_MIB,
+  SHUFFLE_FETCH_IN_FLIGHT_MIB,
+  SMJ_BUFFERED_ROW_OVERHEAD_BYTES,
+} from "./constants";
+import {
+  broadcastRelation,
+  compressedRowBytes,
+  rowBytesFor,
+  shuffledHashRelationPeak,
+  type PayloadKind,
+} from "./relation";
+import { DEFAULT_AQE_SETTINGS, shufflePlan, type AqeSettings } from "./shuffleTasks";
+
+const MIB = 1024 * 1024;
+const GIB = 1024 * MIB;
+
+/** Where a cell runs: Kubernetes pods have a memory limit, local-cluster processes none. */
+export type Runner = CellResult["runner"];
+
+/** Spark settings the model reads; Spark 4.0's defaults unless a cell overrides them. */
+export interface SparkSettings extends AqeSettings {
+  /** spark.memory.fraction */
+  readonly memoryFraction: number;
+  /** spark.driver.maxResultSize in bytes; 0 = unlimited. */
+  readonly driverMaxResultSizeBytes: number;
+}
+
+export const DEFAULT_SPARK_SETTINGS: SparkSettings = {
+  ...DEFAULT_AQE_SETTINGS,
+  memoryFraction: MEMORY_FRACTION,
+  driverMaxResultSizeBytes: DRIVER_MAX_RESULT_SIZE_BYTES,
+};
+
+/** The two factors results may refit (see calibrate.ts); everything else is fixed. */
+export interface Calibration {
+  /** Driver heap a broadcast needs per build byte, above the reserved 300 MiB. */
+  readonly driverBuildFactor: number;
+  /** Executor heap not available to on-heap data Spark does not account, MiB. */
+  readonly executorHeapBaselineMiB: number;
+}
+
+export const DEFAULT_CALIBRATION: Calibration = {
+  driverBuildFactor: DEFAULT_DRIVER_BUILD_FACTOR,
+  executorHeapBaselineMiB: DEFAULT_EXECUTOR_HEAP_BASELINE_MIB,
+};
+
+/** What the predictor needs to know about a cell. */
+export interface PredictInput {
+  readonly parameters: CellParameters;
+  /** Sizes the cell runs with (for the pilot: after scaling). */
+  readonly sizing: CellSizing;
+  /** Build keys K (`--keys`). */
+  readonly keys: number;
+  /** spark.sql.shuffle.partitions P (`--partitions`). */
+  readonly partitions: number;
+  readonly runner: Runner;
+  /** `--payload-bytes` (default 104: 128-byte rows). */
+  readonly payloadBytes?: number;
+  /** `--payload-kind` (default random). */
+  readonly payloadKind?: PayloadKind;
+  /** `--input-partitions`; default one per 128 MiB, at least the default parallelism. */
+  readonly inputPartitions?: number | null;
+  /** Overrides of Spark's defaults. */
+  readonly settings?: Partial<SparkSettings>;
+}
+
+/** The constraints the model checks. */
+export type ConstraintId =
+  | "executor_container"
+  | "driver_max_result_size"
+  | "broadcast_rows"
+  | "driver_heap"
+  | "broadcast_bytes"
+  | "executor_broadcast_heap"
+  | "shj_task_memory"
+  | "shj_page_limit"
+  | "smj_key_buffer";
+
+/** One constraint, evaluated. */
+export interface ConstraintCheck {
+  readonly id: ConstraintId;
+  /** Whose memory or which limit: only `executor` constraints change with executor memory. */
+  readonly scope: "executor" | "driver" | "limit";
+  readonly unit: "bytes" | "rows";
+  readonly demand: number;
+  readonly capacity: number;
+  /** log2(capacity / demand): positive = room to spare, negative = fails. */
+  readonly margin: number;
+  /** The class the cell fails with if this constraint is the first to fail. */
+  readonly failureClass: FailureClass;
+  /** The comparison in words, with the numbers. */
+  readonly detail: string;
+}
+
+export interface Prediction {
+  readonly outcome: "succeeded" | "failed";
+  /** "none" when the cell is predicted to succeed. */
+  readonly failureClass: FailureClass;
+  /** The binding constraint's margin, log2(capacity / demand). */
+  readonly margin: number;
+  /** The first constraint that fails, or the tightest one when none does. */
+  readonly bindingConstraint: ConstraintId;
+  /** One line with the numbers. */
+  readonly explanation: string;
+  /** Every constraint checked, in the order the job meets them. */
+  readonly checks: readonly ConstraintCheck[];
+  /** The factors used. */
+  readonly calibration: Calibration;
+}
+
+/** log2(capacity / demand), infinite when nothing is demanded or nothing is available. */
+export function marginOf(capacity: number, demand: number): number {
+  if (demand <= 0) return Number.POSITIVE_INFINITY;
+  if (capacity <= 0) return Number.NEGATIVE_INFINITY;
+  return Math.log2(capacity / demand);
+}
+
+/** Bytes for people: "136.4 MiB", "4.25 GiB". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  const sign = bytes < 0 ? "-" : "";
+  const b = Math.abs(bytes);
+  return b >= GIB ? `${sign}${(b / GIB).toFixed(2)} GiB` : `${sign}${(b / MIB).toFixed(1)} MiB`;
+}
+
+function formatRows(rows: number): string {
+  return Math.round(rows).toLocaleString("en-US");
+}
+
+function formatMargin(margin: number): string {
+  if (!Number.isFinite(margin)) return margin > 0 ? "+inf" : "-inf";
+  return `${margin >= 0 ? "+" : ""}${margin.toFixed(2)}`;
+}
+
+function check(
+  fields: Omit<ConstraintCheck, "margin" | "unit"> & { unit?: ConstraintCheck["unit"] },
+): ConstraintCheck {
+  return {
+    ...fields,
+    unit: fields.unit ?? "bytes",
+    margin: marginOf(fields.capacity, fields.demand),
+  };
+}
+
+/** Sizes every strategy needs. */
+interface Derived {
+  readonly strategy: "broadcast" | "shuffle_hash" | "sort_merge";
+  readonly payloadBytes: number;
+  readonly payloadKind: PayloadKind;
+  readonly rowBytes: number;
+  readonly buildRows: number;
+  readonly probeRows: number;
+  readonly heapBytes: number;
+  readonly executionPoolBytes: number;
+  readonly cores: number;
+  readonly settings: SparkSettings;
+}
+
+function derive(input: PredictInput): Derived {
+  const payloadBytes = input.payloadBytes ?? DEFAULT_PAYLOAD_BYTES;
+  const rowBytes = rowBytesFor(payloadBytes);
+  const settings = { ...DEFAULT_SPARK_SETTINGS, ...input.settings };
+  const heapMiB = input.sizing.heapMiB;
+  return {
+    // `auto` broadcasts the build side at any size: the planner's static estimate of a generated
+    // side is far below its real size, under autoBroadcastJoinThreshold (workloads/README.md).
+    strategy: input.parameters.strategy === "auto" ? "broadcast" : input.parameters.strategy,
+    payloadBytes,
+    payloadKind: input.payloadKind ?? "random",
+    rowBytes,
+    // The workload generates round(requested / rowBytes) rows, at least one.
+    buildRows: Math.max(1, Math.round(input.sizing.buildBytes / rowBytes)),
+    probeRows: Math.max(1, Math.round(input.sizing.probeBytes / rowBytes)),
+    heapBytes: heapMiB * MIB,
+    executionPoolBytes:
+      Math.max(0, heapMiB - RESERVED_SYSTEM_MEMORY_MIB) * settings.memoryFraction * MIB,
+    cores: Math.max(1, input.parameters.executorCores),
+    settings,
+  };
+}
+
+function containerCheck(input: PredictInput, d: Derived): ConstraintCheck {
+  const heapMiB = input.sizing.heapMiB;
+  const shuffled = d.strategy !== "broadcast";
+  const gcMiB = GC_NATIVE_FRACTION * heapMiB;
+  const fetchMiB = shuffled ? d.cores * SHUFFLE_FETCH_IN_FLIGHT_MIB : 0;
+  const nativeMiB = JVM_NATIVE_BASE_MIB + gcMiB + fetchMiB;
+  // The heap is capped by -Xmx, so the pod limit (heap + overhead) is exceeded exactly when the
+  // native part outgrows the overhead: that is the comparison, and its margin.
+  const overheadMiB = input.sizing.podMemoryMiB - heapMiB;
+  return check({
+    id: "executor_container",
+    scope: "executor",
+    demand: nativeMiB * MIB,
+    capacity: overheadMiB * MIB,
+    failureClass: "executor_container_oom",
+    detail:
+      `the executor JVM's native memory, ${nativeMiB.toFixed(0)} MiB (JVM ${JVM_NATIVE_BASE_MIB} + G1 ` +
+      `${gcMiB.toFixed(0)}` +
+      (shuffled ? ` + shuffle fetch ${fetchMiB}` : "") +
+      `), must fit the pod's ${overheadMiB} MiB above the heap (limit ${input.sizing.podMemoryMiB} MiB)`,
+  });
+}
+
+function broadcastChecks(
+  input: PredictInput,
+  d: Derived,
+  calibration: Calibration,
+): ConstraintCheck[] {
+  const relation = broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
+  const checks: ConstraintCheck[] = [];
+  if (d.settings.driverMaxResultSizeBytes > 0) {
+    const collected = d.buildRows * compressedRowBytes(d.payloadBytes, d.payloadKind);
+    checks.push(
+      check({
+        id: "driver_max_result_size",
+        scope: "limit",
+        demand: collected,
+        capacity: d.settings.driverMaxResultSizeBytes,
+        failureClass: "other",
+        detail:
+          `the driver collects the build side as ${formatBytes(collected)} of compressed task results ` +
+          `(${formatRows(d.buildRows)} rows) under spark.driver.maxResultSize ` +
+          `${formatBytes(d.settings.driverMaxResultSizeBytes)}`,
+      }),
+    );
+  }
+  checks.push(
+    check({
+      id: "broadcast_rows",
+      scope: "limit",
+      unit: "rows",
+      demand: d.buildRows,
+      capacity: MAX_BROADCAST_TABLE_ROWS - 1,
+      failureClass: "broadcast_too_large",
+      detail: `${formatRows(d.buildRows)} build rows under Spark's broadcast limit of ${formatRows(MAX_BROADCAST_TABLE_ROWS)}`,
+    }),
+  );
+  const driverMiB = input.sizing.driverMemoryMiB;
+  if (Number.isFinite(driverMiB)) {
+    const demand = calibration.driverBuildFactor * input.sizing.buildBytes;
+    checks.push(
+      check({
+        id: "driver_heap",
+        scope: "driver",
+        demand,
+        capacity: (driverMiB - RESERVED_SYSTEM_MEMORY_MIB) * MIB,
+        failureClass: "broadcast_too_large",
+        detail:
+          `the driver collects, builds and serializes the relation: ${calibration.driverBuildFactor} x ` +
+          `${formatBytes(input.sizing.buildBytes)} = ${formatBytes(demand)} needed, ` +
+          `${driverMiB} - ${RESERVED_SYSTEM_MEMORY_MIB} MiB of driver heap available`,
+      }),
+    );
+  }
+  checks.push(
+    check({
+      id: "broadcast_bytes",
+      scope: "limit",
+      demand: relation.usedBytes,
+      capacity: MAX_BROADCAST_TABLE_BYTES / 2,
+      failureClass: "broadcast_too_large",
+      detail:
+        `the relation's rows take ${formatBytes(relation.usedBytes)}; its page doubles to 8 GiB past 4 GiB and ` +
+        `Spark refuses an estimatedSize (now ${formatBytes(relation.driverEstimatedBytes)}) of 8 GiB or more`,
+    }),
+  );
+  const baselineMiB = calibration.executorHeapBaselineMiB;
+  const demand = relation.relationBytes + relation.piecesBytes;
+  checks.push(
+    check({
+      id: "executor_broadcast_heap",
+      scope: "executor",
+      demand,
+      capacity: d.heapBytes - baselineMiB * MIB,
+      failureClass: "executor_jvm_oom",
+      detail:
+        `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
+        `${formatBytes(relation.piecesBytes)} of fetched pieces: ${formatBytes(demand)} needed, ` +
+        `${input.sizing.heapMiB} - ${baselineMiB} MiB of heap available`,
+    }),
+  );
+  return checks;
+}
+
+function mapTasksOf(input: PredictInput): number {
+  if (input.inputPartitions) return input.inputPartitions;
+  const parallelism = input.sizing.executorInstances * input.parameters.executorCores;
+  return Math.max(parallelism, Math.ceil(input.sizing.buildBytes / INPUT_PARTITION_BYTES));
+}
+
+function planOf(input: PredictInput, d: Derived) {
+  return shufflePlan({
+    buildRows: d.buildRows,
+    probeRows: d.probeRows,
+    keys: input.keys,
+    skew: input.parameters.skew,
+    partitions: input.partitions,
+    aqe: input.parameters.aqe,
+    mapTasks: mapTasksOf(input),
+    defaultParallelism: input.sizing.executorInstances * input.parameters.executorCores,
+    mapOutputRowBytes: compressedRowBytes(d.payloadBytes, d.payloadKind),
+    settings: d.settings,
+  });
+}
+
+function aqeNote(input: PredictInput, skewed: readonly number[]): string {
+  if (!input.parameters.aqe) return "AQE off";
+  return skewed.length === 0
+    ? "AQE found no skewed partition"
+    : `AQE split ${skewed.length} skewed partition(s)`;
+}
+
+function shuffleHashChecks(input: PredictInput, d: Derived): ConstraintCheck[] {
+  const plan = planOf(input, d);
+  const peaks = plan.tasks.map((task) => ({
+    task,
+    peak: shuffledHashRelationPeak(task.buildRows, task.keys, d.payloadBytes),
+  }));
+  // The task asking for the most; among equal asks (same page size), the one with most rows.
+  const worst = peaks.reduce((a, b) =>
+    b.peak.peakBytes > a.peak.peakBytes ||
+    (b.peak.peakBytes === a.peak.peakBytes && b.task.buildRows > a.task.buildRows)
+      ? b
+      : a,
+  );
+  const share = d.executionPoolBytes / d.cores;
+  const largest = peaks.reduce((a, b) => (b.peak.usedBytes > a.peak.usedBytes ? b : a));
+  return [
+    check({
+      id: "shj_task_memory",
+      scope: "executor",
+      demand: worst.peak.peakBytes,
+      capacity: share,
+      failureClass: "spark_memory_oom",
+      detail:
+        `the largest build task (${worst.task.label}, ${formatRows(worst.task.buildRows)} rows, ` +
+        `${aqeNote(input, plan.skewedPartitions)}) grows its hash relation to a ` +
+        `${formatBytes(worst.peak.pageBytes)} page + ${formatBytes(worst.peak.arrayBytes)} array and asks for ` +
+        `${formatBytes(worst.peak.peakBytes)} at its last doubling; a task may hold ` +
+        `${formatBytes(share)} (execution pool (${input.sizing.heapMiB} - ${RESERVED_SYSTEM_MEMORY_MIB} MiB) x ` +
+        `${d.settings.memoryFraction} / ${d.cores} task(s))`,
+    }),
+    check({
+      id: "shj_page_limit",
+      scope: "limit",
+      demand: largest.peak.usedBytes,
+      capacity: PAGE_MAX_BYTES,
+      failureClass: "task_failures_exhausted",
+      detail: `the largest build task's rows take ${formatBytes(largest.peak.usedBytes)} of the 8 GiB a hashed relation's page may hold`,
+    }),
+  ];
+}
+
+function sortMergeChecks(
+  input: PredictInput,
+  d: Derived,
+  calibration: Calibration,
+): ConstraintCheck[] {
+  const plan = planOf(input, d);
+  const worst = plan.tasks.reduce((a, b) => (b.topKeyRows > a.topKeyRows ? b : a));
+  const perRow = d.rowBytes + SMJ_BUFFERED_ROW_OVERHEAD_BYTES;
+  const demand = worst.topKeyRows * perRow;
+  const baselineMiB = calibration.executorHeapBaselineMiB;
+  return [
+    check({
+      id: "smj_key_buffer",
+      scope: "executor",
+      demand,
+      capacity: d.heapBytes - baselineMiB * MIB - d.executionPoolBytes,
+      failureClass: "executor_jvm_oom",
+      detail:
+        `sort-merge buffers the hottest key's ${formatRows(worst.topKeyRows)} build rows (${worst.label}, ` +
+        `${aqeNote(input, plan.skewedPartitions)}) as on-heap copies of ${perRow} bytes: ${formatBytes(demand)} ` +
+        `needed beside a full execution pool, ${input.sizing.heapMiB} - ${baselineMiB} - ` +
+        `${formatBytes(d.executionPoolBytes)} available; the sorts themselves spill`,
+    }),
+  ];
+}
+
+/** Every constraint of the cell's strategy, in the order the job meets them. */
+export function constraintChecks(
+  input: PredictInput,
+  calibration: Calibration = DEFAULT_CALIBRATION,
+): ConstraintCheck[] {
+  const d = derive(input);
+  const checks: ConstraintCheck[] = [];
+  // A pod over its limit is killed whenever it gets there; the native part is there from the
+  // start, so this is checked first. local-cluster executors are plain processes: no limit.
+  if (input.runner === "kubernetes") checks.push(containerCheck(input, d));
+  if (d.strategy === "broadcast") checks.push(...broadcastChecks(input, d, calibration));
+  else if (d.strategy === "shuffle_hash") checks.push(...shuffleHashChecks(input, d));
+  else checks.push(...sortMergeChecks(input, d, calibration));
+  return checks;
+}
+
+/** Predicts the cell's outcome; `calibration` defaults to the documented constants. */
+export function predict(
+  input: PredictInput,
+  calibration: Calibration = DEFAULT_CALIBRATION,
+): Prediction {
+  const checks = constraintChecks(input, calibration);
+  const failing = checks.find((c) => c.demand > c.capacity);
+  const binding = failing ?? checks.reduce((a, b) => (b.margin < a.margin ? b : a));
+  const failureClass = failing ? failing.failureClass : "none";
+  const what =
+    `${input.parameters.strategy} join, ${formatBytes(input.sizing.buildBytes)} build side, ` +
+    `${input.sizing.heapMiB} MiB executor heap`;
+  const verdict = failing ? `fails (${failureClass})` : "succeeds";
+  return {
+    outcome: failing ? "failed" : "succeeded",
+    failureClass,
+    margin: binding.margin,
+    bindingConstraint: binding.id,
+    explanation: `${what}: ${verdict} at ${binding.id}: ${binding.detail}; margin ${formatMargin(binding.margin)}`,
+    checks,
+    calibration: {
+      driverBuildFactor: calibration.driverBuildFactor,
+      executorHeapBaselineMiB: calibration.executorHeapBaselineMiB,
+    },
+  };
+}

@@ -1,0 +1,329 @@
+import { expect } from "chai";
+import { predict, type ConstraintCheck, type Prediction } from "../../src/predict/predict";
+import { inputFromRecord, observedOutcome } from "../../src/predict/records";
+import { cell, GIB, MIB, pilotCell, pilotRecords } from "./helpers";
+
+function checkOf(prediction: Prediction, id: ConstraintCheck["id"]): ConstraintCheck {
+  const found = prediction.checks.find((c) => c.id === id);
+  if (!found) throw new Error(`no ${id} check in ${prediction.checks.map((c) => c.id).join(", ")}`);
+  return found;
+}
+
+/** (heap - 300 MiB) x 0.6: the unified pool a single-core executor's task may fill. */
+const pool = (heapMiB: number) => (heapMiB - 300) * 0.6 * MIB;
+
+describe("predict: the local pilot, with the default constants", () => {
+  const expected: Record<string, [string, string, number]> = {
+    // cell: [failure class, binding constraint, margin]
+    "m512m-bhj-r0p25-s0-aqe-1": ["none", "executor_broadcast_heap", 0.581],
+    "m512m-bhj-r0p25-s1p2-aqe-1": ["none", "executor_broadcast_heap", 0.581],
+    "m512m-bhj-r1-s0-aqe-1": ["executor_jvm_oom", "executor_broadcast_heap", -1.416],
+    "m512m-bhj-r1-s1p2-aqe-1": ["executor_jvm_oom", "executor_broadcast_heap", -1.416],
+    "m512m-shj-r0p25-s0-aqe-1": ["none", "shj_task_memory", 0.398],
+    "m512m-shj-r0p25-s1p2-aqe-1": ["none", "shj_task_memory", 0.398],
+    "m512m-shj-r1-s0-aqe-1": ["spark_memory_oom", "shj_task_memory", -1.596],
+    "m512m-shj-r1-s1p2-aqe-1": ["spark_memory_oom", "shj_task_memory", -1.596],
+    "m512m-smj-r0p25-s0-aqe-1": ["none", "smj_key_buffer", 16.029],
+    "m512m-smj-r0p25-s1p2-aqe-1": ["none", "smj_key_buffer", 2.746],
+    "m512m-smj-r1-s0-aqe-1": ["none", "smj_key_buffer", 14.029],
+    "m512m-smj-r1-s1p2-aqe-1": ["none", "smj_key_buffer", 0.746],
+  };
+
+  it("predicts all 12 observed cells right: outcome and failure class", () => {
+    const records = pilotRecords();
+    expect(records).to.have.length(12);
+    for (const record of records) {
+      const prediction = predict(inputFromRecord(record));
+      const [failureClass, binding, margin] = expected[record.cell];
+      expect(record.failureClass, record.cell).to.equal(failureClass); // what Spark did
+      expect(prediction.failureClass, record.cell).to.equal(failureClass);
+      expect(prediction.outcome, record.cell).to.equal(observedOutcome(record));
+      expect(prediction.bindingConstraint, record.cell).to.equal(binding);
+      expect(prediction.margin, record.cell).to.be.closeTo(margin, 0.001);
+    }
+  });
+
+  it("reads the same input from a record as from the pilot's configuration", () => {
+    const record = pilotRecords().find((r) => r.cell === "m512m-shj-r1-s1p2-aqe-1");
+    const fromRecord = predict(inputFromRecord(record!));
+    const fromConfig = predict(pilotCell("shuffle_hash", 1, 1.2));
+    expect(fromRecord.checks).to.deep.equal(fromConfig.checks);
+  });
+});
+
+describe("predict: broadcast", () => {
+  it("fits a quarter-heap broadcast in each executor, with the arithmetic", () => {
+    // 128 MiB / 128 B = 1,048,576 rows. Relation = rows x 136 + 8 x 50,000 = 143,006,336.
+    // Pieces (LZ4) = rows x 120 + 400,000 = 126,229,120. Both live while the executor
+    // rebuilds: 269,235,456 B = 256.8 MiB, against 512 - 128 MiB = 402,653,184 B.
+    // margin = log2(402,653,184 / 269,235,456) = log2(1.4955) = +0.581
+    const p = predict(pilotCell("broadcast", 0.25, 0));
+    const heap = checkOf(p, "executor_broadcast_heap");
+    expect(heap.demand).to.equal(269_235_456);
+    expect(heap.capacity).to.equal(402_653_184);
+    expect(p.outcome).to.equal("succeeded");
+    expect(p.margin).to.be.closeTo(Math.log2(402_653_184 / 269_235_456), 1e-12);
+    expect(p.explanation).to.match(
+      /256\.8 MiB needed, 512 - 128 MiB of heap available; margin \+0\.58/,
+    );
+  });
+
+  it("runs a heap-sized broadcast out of executor heap, after the driver built it", () => {
+    // 4,194,304 rows: relation 570,825,344 + pieces 503,716,480 = 1,074,541,824 B (1.00 GiB)
+    // against 384 MiB: margin log2(402,653,184 / 1,074,541,824) = -1.416.
+    // The driver got past: 5 x 512 MiB = 2,560 MiB <= 3,072 - 300 = 2,772 MiB (+0.115).
+    const p = predict(pilotCell("broadcast", 1, 0));
+    expect(p.failureClass).to.equal("executor_jvm_oom");
+    expect(checkOf(p, "executor_broadcast_heap").demand).to.equal(1_074_541_824);
+    const driver = checkOf(p, "driver_heap");
+    expect(driver.demand).to.equal(2560 * MIB);
+    expect(driver.capacity).to.equal(2772 * MIB);
+    expect(driver.margin).to.be.closeTo(Math.log2(2772 / 2560), 1e-12);
+  });
+
+  it("does not care about skew: the whole build side is broadcast either way", () => {
+    for (const ratio of [0.25, 1]) {
+      expect(predict(pilotCell("broadcast", ratio, 1.2)).checks).to.deep.equal(
+        predict(pilotCell("broadcast", ratio, 0)).checks,
+      );
+    }
+  });
+
+  it("predicts `auto` as a broadcast (the planner sees the generated side as tiny)", () => {
+    for (const ratio of [0.25, 1]) {
+      const auto = predict(pilotCell("auto", ratio, 0));
+      const broadcast = predict(pilotCell("broadcast", ratio, 0));
+      expect(auto.checks).to.deep.equal(broadcast.checks);
+      expect(auto.failureClass).to.equal(broadcast.failureClass);
+    }
+  });
+
+  it("fails on the driver when its heap cannot build the relation", () => {
+    // 5 x 128 MiB = 640 MiB against 512 - 300 = 212 MiB: log2(212 / 640) = -1.594
+    const p = predict({
+      ...pilotCell("broadcast", 0.25, 0),
+      sizing: { ...pilotCell("broadcast", 0.25, 0).sizing, driverMemoryMiB: 512 },
+    });
+    expect(p.failureClass).to.equal("broadcast_too_large");
+    expect(p.bindingConstraint).to.equal("driver_heap");
+    expect(p.margin).to.be.closeTo(Math.log2(212 / 640), 1e-12);
+  });
+
+  it("passes the workload's own memory-failure test on the driver and fails it on the executor", () => {
+    // workloads/tests/test_memory_failure.py: 1 GiB compressible build, 1,000 keys, 512 MiB
+    // executors, 6 GiB driver, maxResultSize 4g. Driver: 5 x 1,024 = 5,120 <= 5,844 MiB.
+    // Executor: relation 8,388,608 x 136 + 8,000 = 1,088 MiB, pieces 8,388,608 x 24 + 8,000 =
+    // 192 MiB: 1.25 GiB against 384 MiB.
+    const p = predict({
+      ...cell({
+        strategy: "broadcast",
+        heapMiB: 512,
+        tableRatio: 2,
+        driverMiB: 6144,
+        keys: 1000,
+        partitions: 4,
+        runner: "local-cluster",
+        payloadKind: "compressible",
+        inputPartitions: 32,
+        settings: { driverMaxResultSizeBytes: 4 * GIB },
+      }),
+    });
+    expect(checkOf(p, "driver_heap").margin).to.be.closeTo(Math.log2(5844 / 5120), 1e-12);
+    expect(p.failureClass).to.equal("executor_jvm_oom");
+    expect(checkOf(p, "executor_broadcast_heap").demand).to.equal(
+      8_388_608 * 136 + 8000 + 8_388_608 * 24 + 8000,
+    );
+  });
+
+  it("stops at spark.driver.maxResultSize before anything else (the classifier calls it other)", () => {
+    // 2 GiB build, 16,777,216 rows x 120 B compressed = 1.875 GiB of task results > 1 GiB.
+    const p = predict(cell({ strategy: "auto", heapMiB: 4096, tableRatio: 0.5, driverMiB: 16384 }));
+    expect(p.failureClass).to.equal("other");
+    expect(p.bindingConstraint).to.equal("driver_max_result_size");
+    expect(p.margin).to.be.closeTo(Math.log2(1 / 1.875), 1e-12);
+  });
+
+  it("refuses a relation whose page reaches 8 GiB (rows over 4 GiB)", () => {
+    // 16 GiB heap x 0.28125 = 4.5 GiB build = 37,748,736 rows; x 136 = 4.78 GiB used, so the
+    // page doubles to 8 GiB and estimatedSize >= 8 GiB. The 32 GiB driver builds it (5 x 4.5 =
+    // 22.5 GiB <= 31.7 GiB), maxResultSize is lifted: the limit is what fails.
+    const p = predict(
+      cell({
+        strategy: "broadcast",
+        heapMiB: 16384,
+        tableRatio: 0.28125,
+        driverMiB: 32768,
+        settings: { driverMaxResultSizeBytes: 0 },
+      }),
+    );
+    expect(p.failureClass).to.equal("broadcast_too_large");
+    expect(p.bindingConstraint).to.equal("broadcast_bytes");
+    expect(checkOf(p, "broadcast_bytes").demand).to.equal(37_748_736 * 136);
+    expect(p.margin).to.be.closeTo(Math.log2((4 * GIB) / (37_748_736 * 136)), 1e-12);
+  });
+
+  it("refuses 512 million rows or more", () => {
+    // 64 GiB x 0.2 = 13,743,895,347 B of 24-byte rows (no payload) = 572,662,306 rows.
+    const p = predict(
+      cell({
+        strategy: "broadcast",
+        heapMiB: 65536,
+        tableRatio: 0.2,
+        driverMiB: 131072,
+        payloadBytes: 0,
+        settings: { driverMaxResultSizeBytes: 0 },
+      }),
+    );
+    expect(p.failureClass).to.equal("broadcast_too_large");
+    expect(p.bindingConstraint).to.equal("broadcast_rows");
+    expect(checkOf(p, "broadcast_rows").demand).to.equal(572_662_306);
+  });
+});
+
+describe("predict: shuffled hash join", () => {
+  it("refuses the pilot's heap-sized build in the execution pool, with the arithmetic", () => {
+    // Largest partition: 128 MiB of rows -> x 136/128 = 136 MiB used -> page 256 MiB; the
+    // last doubling holds 128 and asks for 256: 384 MiB + 0.5 MiB array = 403,177,472 B.
+    // A task may hold (512 - 300) x 0.6 = 127.2 MiB: margin log2(127.2 / 384.5) = -1.596.
+    const p = predict(pilotCell("shuffle_hash", 1, 0));
+    const task = checkOf(p, "shj_task_memory");
+    expect(task.demand).to.equal(384 * MIB + 512 * 1024);
+    expect(task.capacity).to.be.closeTo(pool(512), 1e-3);
+    expect(p.failureClass).to.equal("spark_memory_oom");
+  });
+
+  it("assumes the execution pool Spark refused from in the pilot", () => {
+    // The pilot's failure: "Can't acquire 134217728 bytes memory to build hash relation, got
+    // 65892478 bytes": doubling the page from 64 to 128 MiB while the 64 MiB page (and the key
+    // array) were held. Pool (512 - 300) x 0.6 MiB = 133,378,867 B, minus the 64 MiB page =
+    // 66,270,003 B: what Spark had left, to within the key array (0.6 %).
+    const record = pilotRecords().find((r) => r.cell === "m512m-shj-r1-s0-aqe-1")!;
+    const got = Number(/got (\d+) bytes/.exec(record.evidence.messageExcerpt)![1]);
+    expect(got).to.equal(65_892_478);
+    const left = checkOf(predict(inputFromRecord(record)), "shj_task_memory").capacity - 64 * MIB;
+    expect(left).to.be.closeTo(66_270_003, 1);
+    expect(Math.abs(left - got) / got).to.be.below(0.006);
+  });
+
+  it("fits the skewed quarter-heap build because its hot partition stays under a 64 MiB page", () => {
+    // Skew 1.2: the hot partition holds 44.1 % of 128 MiB = 56.4 MiB of rows, 59.96 MiB with
+    // pointers: just under 64 MiB, so the page is 64 MiB as with uniform keys: 96.5 MiB.
+    const p = predict(pilotCell("shuffle_hash", 0.25, 1.2));
+    expect(p.outcome).to.equal("succeeded");
+    expect(checkOf(p, "shj_task_memory").demand).to.equal(96 * MIB + 512 * 1024);
+    expect(p.explanation).to.match(/partition 1, 462,\d{3} rows/);
+  });
+
+  it("fails a skewed build without AQE and succeeds with it: AQE splits the skewed partitions", () => {
+    // 4 GiB heap, build 8 GiB (ratio 2), skew 1.2 over 100,000 keys, 64 partitions.
+    // Pool = (4096 - 300) x 0.6 = 2,277.6 MiB.
+    // AQE off: partition 29 (key 0 + neighbours, 28.9 %) = 19,422,872 rows x 136 = 2.46 GiB
+    // -> page 4 GiB; last doubling 2 + 4 GiB + 64 KiB array: log2(2277.6 / 6144.06) = -1.43.
+    const off = predict(
+      cell({ strategy: "shuffle_hash", heapMiB: 4096, tableRatio: 2, skew: 1.2, aqe: false }),
+    );
+    expect(off.failureClass).to.equal("spark_memory_oom");
+    expect(checkOf(off, "shj_task_memory").demand).to.equal(6 * GIB + 64 * 1024);
+    expect(off.margin).to.be.closeTo(Math.log2(2277.6 / (6144 + 1 / 16)), 1e-9);
+    // AQE on: partitions 24, 29, 35, 44 are split; the largest task left is partition 20
+    // (256 MiB of map output, under the 293 MiB threshold): 2,237,243 rows x 136 = 290 MiB ->
+    // page 512 MiB -> 768 MiB + 64 KiB: log2(2277.6 / 768.06) = +1.57.
+    const on = predict(
+      cell({ strategy: "shuffle_hash", heapMiB: 4096, tableRatio: 2, skew: 1.2, aqe: true }),
+    );
+    expect(on.outcome).to.equal("succeeded");
+    const task = checkOf(on, "shj_task_memory");
+    expect(task.demand).to.equal(768 * MIB + 64 * 1024);
+    expect(task.margin).to.be.closeTo(Math.log2(2277.6 / (768 + 1 / 16)), 1e-9);
+    expect(task.detail).to.contain("partition 20").and.contain("AQE split 4 skewed partition(s)");
+  });
+
+  it("shares the pool between the tasks of a multi-core executor", () => {
+    // Same cell with 2 cores: each task may hold 127.2 / 2 = 63.6 MiB < 96.5 MiB.
+    const p = predict(
+      cell({
+        strategy: "shuffle_hash",
+        heapMiB: 512,
+        tableRatio: 0.25,
+        executorCores: 2,
+        driverMiB: 3072,
+        probeMiB: 64,
+        keys: 50_000,
+        partitions: 4,
+        runner: "local-cluster",
+      }),
+    );
+    expect(checkOf(p, "shj_task_memory").capacity).to.be.closeTo(pool(512) / 2, 1e-3);
+    expect(p.failureClass).to.equal("spark_memory_oom");
+  });
+});
+
+describe("predict: sort-merge join", () => {
+  it("succeeds in the pilot's ranges: the sorts spill and the hot key's buffer fits", () => {
+    // Skew 1.2, ratio 1: 835,979 rows of key 0 buffered as 192-byte copies = 153.1 MiB, beside
+    // a full pool: 512 - 128 - 127.2 = 256.8 MiB available: log2(256.8 / 153.07) = +0.746.
+    const p = predict(pilotCell("sort_merge", 1, 1.2));
+    expect(p.outcome).to.equal("succeeded");
+    const buffer = checkOf(p, "smj_key_buffer");
+    expect(buffer.demand / 192).to.be.closeTo(835_979, 1);
+    expect(buffer.capacity).to.be.closeTo((512 - 128) * MIB - pool(512), 1e-3);
+  });
+
+  it("runs out of heap on a very hot key without AQE, and not with it", () => {
+    // Skew 2 over 100,000 keys: key 0 has 1 / H = 60.8 % of 33,554,432 rows = 20,398,773 rows
+    // x 192 B = 3.65 GiB, against 4096 - 128 - 2277.6 = 1,690.4 MiB: log2 = -1.14.
+    const off = predict(
+      cell({ strategy: "sort_merge", heapMiB: 4096, tableRatio: 1, skew: 2, aqe: false }),
+    );
+    expect(off.failureClass).to.equal("executor_jvm_oom");
+    expect(checkOf(off, "smj_key_buffer").demand / 192).to.be.closeTo(20_398_773, 1);
+    expect(off.margin).to.be.closeTo(Math.log2(1690.4 / ((20_398_773.1 * 192) / MIB)), 1e-3);
+    // With AQE the skewed partition is split by its 32 map tasks into 16 pairs, each with a
+    // sixteenth of key 0: 1,274,923 rows x 192 = 233 MiB: log2(1690.4 / 233.4) = +2.86.
+    const on = predict(
+      cell({ strategy: "sort_merge", heapMiB: 4096, tableRatio: 1, skew: 2, aqe: true }),
+    );
+    expect(on.failureClass).to.equal("none");
+    expect(checkOf(on, "smj_key_buffer").demand / 192).to.be.closeTo(20_398_773.1 / 16, 1);
+  });
+});
+
+describe("predict: Kubernetes pod limit against local-cluster", () => {
+  it("kills a pod whose native memory outgrows a minimal overhead, which local-cluster cannot", () => {
+    // 16 GiB heap, overhead factor 0 -> floor 384 MiB. Native: 192 (JVM) + 16384 / 32 (G1)
+    // + 48 (shuffle fetch) = 752 MiB: log2(384 / 752) = -0.97.
+    const options = {
+      strategy: "sort_merge" as const,
+      heapMiB: 16384,
+      tableRatio: 0.25,
+      overheadFactor: 0,
+    };
+    const k8s = predict(cell({ ...options, runner: "kubernetes" }));
+    expect(k8s.failureClass).to.equal("executor_container_oom");
+    expect(k8s.bindingConstraint).to.equal("executor_container");
+    expect(k8s.margin).to.be.closeTo(Math.log2(384 / 752), 1e-12);
+    const local = predict(cell({ ...options, runner: "local-cluster" }));
+    expect(local.outcome).to.equal("succeeded");
+    expect(local.checks.map((c) => c.id)).to.not.include("executor_container");
+  });
+
+  it("gives the pilot's cells the same outcomes on Kubernetes (384 MiB overhead is enough)", () => {
+    for (const [strategy, ratio] of [
+      ["broadcast", 0.25],
+      ["broadcast", 1],
+      ["shuffle_hash", 0.25],
+      ["shuffle_hash", 1],
+      ["sort_merge", 1],
+    ] as const) {
+      const local = predict(pilotCell(strategy, ratio, 1.2, "local-cluster"));
+      const k8s = predict(pilotCell(strategy, ratio, 1.2, "kubernetes"));
+      expect(k8s.failureClass, `${strategy} ${ratio}`).to.equal(local.failureClass);
+    }
+    // Shuffle hash: native 192 + 16 + 48 = 256 MiB of 384: log2(1.5) = +0.585.
+    const container = checkOf(
+      predict(pilotCell("shuffle_hash", 0.25, 0, "kubernetes")),
+      "executor_container",
+    );
+    expect(container.margin).to.be.closeTo(Math.log2(384 / 256), 1e-12);
+  });
+});
