@@ -1,0 +1,54 @@
+import { expect } from "chai";
+import { accuracy } from "../../src/predict/accuracy";
+import { predict } from "../../src/predict/predict";
+import { inputFromRecord } from "../../src/predict/records";
+import { pilotRecord, variant } from "./helpers";
+
+describe("predict: accuracy against observed cells", () => {
+  it("counts outcomes and classes, observed by predicted, and lists the cells got wrong", () => {
+    // Three cells: one right, one failure with the wrong class, one wrong outcome.
+    const right = pilotRecord("m512m-bhj-r1-s0-aqe-1"); // observed and predicted executor_jvm_oom
+    const wrongClass = variant(right, "wrong-class", { failureClass: "executor_container_oom" });
+    const wrongOutcome = variant(pilotRecord("m512m-bhj-r0p25-s0-aqe-1"), "wrong-outcome", {
+      state: "FAILED",
+      failureClass: "executor_jvm_oom",
+    }); // predicted to succeed
+    const pairs = [right, wrongClass, wrongOutcome].map((observed) => ({
+      observed,
+      predicted: predict(inputFromRecord(observed)),
+    }));
+    const report = accuracy(pairs);
+    expect(report.cells).to.equal(3);
+    expect(report.outcomeAccuracy).to.equal(2 / 3); // wrong-class still failed, as predicted
+    expect(report.classAccuracy).to.equal(1 / 3);
+    expect(report.confusion.outcome).to.deep.equal({
+      succeeded: { succeeded: 0, failed: 0 },
+      failed: { succeeded: 1, failed: 2 },
+    });
+    const classes = report.confusion.failureClass;
+    expect(classes.executor_jvm_oom.executor_jvm_oom).to.equal(1);
+    expect(classes.executor_jvm_oom.none).to.equal(1);
+    expect(classes.executor_container_oom.executor_jvm_oom).to.equal(1);
+    // Every cell is counted once in each matrix.
+    const total = Object.values(classes)
+      .flatMap((row) => Object.values(row))
+      .reduce((a, b) => a + b, 0);
+    expect(total).to.equal(3);
+    expect(report.wrong.map((w) => [w.cell, w.outcomeRight])).to.deep.equal([
+      ["wrong-class", true],
+      ["wrong-outcome", false],
+    ]);
+    expect(report.wrong[1].predicted).to.include({
+      outcome: "succeeded",
+      failureClass: "none",
+      bindingConstraint: "executor_broadcast_heap",
+    });
+  });
+
+  it("reports NaN accuracy for no cells rather than a misleading 0 or 1", () => {
+    const report = accuracy([]);
+    expect(report.cells).to.equal(0);
+    expect(Number.isNaN(report.outcomeAccuracy)).to.equal(true);
+    expect(report.wrong).to.deep.equal([]);
+  });
+});
