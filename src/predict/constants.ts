@@ -174,7 +174,7 @@ export const DEFAULT_DRIVER_BUILD_FACTOR = 5;
  * key buffer): block manager and RPC state, task bookkeeping, G1's whole-region rounding of
  * humongous arrays. Assumed, not a Spark constant. Spark budgets 300 MiB for it (the reserved
  * memory), but that is a sizing rule: the pilot's broadcast 0.25 cells held 136 MiB of
- * relation plus 120 MiB of pieces in a 512 MiB heap, leaving at most 256 MiB, and its
+ * relation plus 120 MiB of pieces in a 512 MiB heap, leaving at most 255 MiB, and its
  * sort-merge skew 1.2 cell buffered 153 MiB of one key beside a full 127 MiB execution pool,
  * leaving at most 232 MiB. 128 MiB is a round value below both; `calibrate` refits it.
  */
