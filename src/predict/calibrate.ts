@@ -76,13 +76,13 @@ function boundsOf(record: CellResult, options: CalibrateOptions): RecordBounds {
   }
   const succeeded = observedOutcome(record) === "succeeded";
   const jvmOom = record.failureClass === "executor_jvm_oom";
-  const checks = constraintChecks(input, options.prior ?? DEFAULT_CALIBRATION);
+  const prior = options.prior ?? DEFAULT_CALIBRATION;
+  const checks = constraintChecks(input, prior);
   const byId = (id: ConstraintCheck["id"]) => checks.find((c) => c.id === id);
   if (fails(byId("executor_container"))) return {};
   const cell = record.cell;
   // Both heap checks have capacity = (something) - baseline, so the baseline at which demand
   // would equal capacity is the prior baseline plus the check's room.
-  const prior = options.prior ?? DEFAULT_CALIBRATION;
   const baselineEdge = (c: ConstraintCheck) =>
     prior.executorHeapBaselineMiB + (c.capacity - c.demand) / MIB;
   const strategy = record.parameters.strategy;
