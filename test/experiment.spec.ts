@@ -133,7 +133,11 @@ describe("experiment (dev stack under mocks)", () => {
       memoryOverhead: "384m",
     });
     expect(app.spec.executor.deleteOnTermination).to.equal(false);
-    expect(app.spec.driver).to.include({ memory: "4096m", serviceAccount: "spark" });
+    expect(app.spec.driver).to.include({
+      memory: "4096m",
+      memoryOverhead: "409m",
+      serviceAccount: "spark",
+    });
     const configMap = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!.inputs;
     expect(app.spec.volumes).to.deep.equal([
       { name: "workload", configMap: { name: configMap.metadata.name } },
@@ -146,11 +150,15 @@ describe("experiment (dev stack under mocks)", () => {
     }
   });
 
-  it("leaves the join threshold alone for broadcast and auto cells", () => {
+  it("leaves the join threshold alone for broadcast and auto cells and lifts the result-size cap", () => {
     const conf = (name: string) =>
       cellApps(resources).find((a) => a.inputs.metadata.name === name)!.inputs.spec.sparkConf;
-    expect(conf("m2g-bhj-r1-s0-aqe-1")).to.deep.equal({ "spark.sql.adaptive.enabled": "true" });
-    expect(conf("m2g-auto-r1-s0-aqe-1")).to.deep.equal({ "spark.sql.adaptive.enabled": "true" });
+    const broadcastConf = {
+      "spark.sql.adaptive.enabled": "true",
+      "spark.driver.maxResultSize": "0",
+    };
+    expect(conf("m2g-bhj-r1-s0-aqe-1")).to.deep.equal(broadcastConf);
+    expect(conf("m2g-auto-r1-s0-aqe-1")).to.deep.equal(broadcastConf);
   });
 
   it("exports a record for every cell, keyed by cell name", async () => {

@@ -182,6 +182,10 @@ export function cellSparkConf(
   if (p.strategy === "shuffle_hash" || p.strategy === "sort_merge") {
     conf["spark.sql.autoBroadcastJoinThreshold"] = "-1";
     conf["spark.sql.adaptive.autoBroadcastJoinThreshold"] = "-1";
+  } else {
+    // A broadcast is collected to the driver as task results; the default 1 GiB cap on those
+    // would fail large build sides with a setting, not with the memory limits under study.
+    conf["spark.driver.maxResultSize"] = "0";
   }
   if (experiment.fixed.taskMaxFailures !== SPARK_DEFAULT_TASK_MAX_FAILURES) {
     conf["spark.task.maxFailures"] = String(experiment.fixed.taskMaxFailures);

@@ -104,6 +104,8 @@ export function cellApplication(cell: Cell, context: ExperimentContext): SparkAp
       driver: {
         cores: 1,
         memory: `${cell.sizing.driverMemoryMiB}m`,
+        // Stated for the same reason as the executors': the pod the system pool was checked for.
+        memoryOverhead: `${cell.sizing.driverPodMemoryMiB - cell.sizing.driverMemoryMiB}m`,
         serviceAccount: context.driverServiceAccount,
         labels,
         nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
