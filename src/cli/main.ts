@@ -3,6 +3,7 @@ import { ConfigError } from "../config/errors";
 import { EnvironmentError } from "../pilot/environment";
 import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
+import { runRecommend, type RecommendOptions } from "./recommendCommand";
 import { UsageError } from "./stackSource";
 
 /** Builds the `spark-at-scale` command line. */
@@ -61,6 +62,25 @@ export function buildCli(): Command {
     .option("--spark-submit <path>", "spark-submit to use (default: the venv's)")
     .action(async (options: PilotCommandOptions) => {
       process.exitCode = await runPilotCommand(options);
+    });
+
+  program
+    .command("recommend")
+    .description(
+      "The smallest executor memory Spark's memory model predicts safe for a join, before running anything.",
+    )
+    .requiredOption("--strategy <name>", "broadcast, shuffle_hash, sort_merge or auto")
+    .requiredOption("--build-size <size>", "build side's in-memory size, e.g. 8g")
+    .option("--skew <s>", "Zipf exponent of the build side's join key", "0")
+    .option("--keys <n>", "distinct join keys", "100000")
+    .option("--partitions <n>", "spark.sql.shuffle.partitions", "200")
+    .option("--cores <n>", "cores per executor", "1")
+    .option("--aqe <on|off>", "adaptive query execution", "on")
+    .option("--runner <name>", "kubernetes or local-cluster", "kubernetes")
+    .option("--overhead-factor <f>", "executor memory overhead factor (floor 384 MiB)", "0.1")
+    .option("--driver-memory <size>", "driver heap, for broadcasts (default: assumed big enough)")
+    .action((options: RecommendOptions) => {
+      process.exitCode = runRecommend(options);
     });
 
   return program;

@@ -21,7 +21,18 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
 function rowsTable(rows: readonly PlanRow[]): string {
   return renderTable(
-    ["cell", "executor", "pod memory", "build side", "pool", "allocatable", "nodes", "fits"],
+    [
+      "cell",
+      "executor",
+      "pod memory",
+      "build side",
+      "pool",
+      "allocatable",
+      "nodes",
+      "fits",
+      "predicted",
+      "margin",
+    ],
     rows.map((r) => [
       r.cell,
       r.executorMemory,
@@ -31,6 +42,8 @@ function rowsTable(rows: readonly PlanRow[]): string {
       r.poolAllocatableMiB === null ? "-" : formatMiB(r.poolAllocatableMiB),
       r.nodes === null ? "-" : String(r.nodes),
       r.fits ? "yes" : "NO",
+      r.prediction.outcome === "succeeded" ? "ok" : r.prediction.failureClass,
+      r.prediction.margin.toFixed(2),
     ]),
   );
 }

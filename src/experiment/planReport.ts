@@ -1,7 +1,10 @@
 import type { StackConfig } from "../config/stack";
 import { MACHINE_TYPES } from "../core/machineTypes";
 import type { PoolSpec } from "../testbed/pools";
-import type { CellPlan } from "./cells";
+import type { ExperimentConfig } from "../config/experiment";
+import { predictionInput } from "../predict/fromCell";
+import { predict } from "../predict/predict";
+import type { CellPlan, CellSpec } from "./cells";
 
 /** One row of `plan`: a cell, its memory and where it goes. */
 export interface PlanRow {
@@ -20,6 +23,14 @@ export interface PlanRow {
   readonly fits: boolean;
   /** Why it fits nowhere, when it does not. */
   readonly reason?: string;
+  /** The memory model's verdict before anything runs (src/predict). */
+  readonly prediction: {
+    readonly outcome: "succeeded" | "failed";
+    readonly failureClass: string;
+    /** log2(capacity / demand) of the binding constraint: above 0 is predicted safe. */
+    readonly margin: number;
+    readonly explanation: string;
+  };
 }
 
 /** Totals over the plan, with a cost bound. */
@@ -47,36 +58,47 @@ function count<T>(items: readonly T[], key: (item: T) => string): Record<string,
   return out;
 }
 
+function predicted(
+  cell: CellSpec,
+  experiment: ExperimentConfig | undefined,
+): PlanRow["prediction"] {
+  if (!experiment) throw new Error("a plan needs an experiment");
+  const p = predict(predictionInput(cell, experiment, "kubernetes"));
+  return {
+    outcome: p.outcome,
+    failureClass: p.failureClass,
+    margin: Math.round(p.margin * 100) / 100,
+    explanation: p.explanation,
+  };
+}
+
 /** Rows and totals of a plan, as `plan` prints them and `plan --json` emits them. */
 export function planReport(
   config: StackConfig,
   plan: CellPlan,
   pools: readonly PoolSpec[],
 ): { rows: PlanRow[]; totals: PlanTotals } {
+  const describe = (cell: CellSpec) => ({
+    cell: cell.name,
+    strategy: cell.parameters.strategy,
+    tableRatio: cell.parameters.tableRatio,
+    skew: cell.parameters.skew,
+    aqe: cell.parameters.aqe,
+    executorMemory: cell.parameters.executorMemory,
+    podMemoryMiB: cell.sizing.podMemoryMiB,
+    buildBytes: cell.sizing.buildBytes,
+    prediction: predicted(cell, config.experiment),
+  });
   const rows: PlanRow[] = [
     ...plan.cells.map((c): PlanRow => ({
-      cell: c.name,
-      strategy: c.parameters.strategy,
-      tableRatio: c.parameters.tableRatio,
-      skew: c.parameters.skew,
-      aqe: c.parameters.aqe,
-      executorMemory: c.parameters.executorMemory,
-      podMemoryMiB: c.sizing.podMemoryMiB,
-      buildBytes: c.sizing.buildBytes,
+      ...describe(c),
       pool: c.placement.pool,
       poolAllocatableMiB: c.placement.allocatableMiB,
       nodes: c.placement.nodes,
       fits: true,
     })),
     ...plan.misfits.map((m): PlanRow => ({
-      cell: m.name,
-      strategy: m.parameters.strategy,
-      tableRatio: m.parameters.tableRatio,
-      skew: m.parameters.skew,
-      aqe: m.parameters.aqe,
-      executorMemory: m.parameters.executorMemory,
-      podMemoryMiB: m.sizing.podMemoryMiB,
-      buildBytes: m.sizing.buildBytes,
+      ...describe(m),
       pool: null,
       poolAllocatableMiB: null,
       nodes: null,
