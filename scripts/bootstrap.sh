@@ -25,6 +25,16 @@ command -v "$python" >/dev/null || fail "$python is not on PATH; install Python 
   || fail "$("$python" --version 2>&1) is too old; pyspark 4.0 needs Python 3.10 or newer."
 command -v java >/dev/null || fail "java is not on PATH; Spark 4.0 needs Java 17 or 21 (e.g. apt-get install openjdk-17-jre-headless)."
 
+# The report's page test drives Debian's Chromium (playwright-core never downloads a browser).
+if ! command -v chromium >/dev/null && [ -z "${CHROMIUM_PATH:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing Debian's chromium for the report's browser test"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    fail "chromium is not installed: apt-get install chromium (or set CHROMIUM_PATH to a Chromium binary)."
+  fi
+fi
+
 py_stamp=.venv/.requirements-sha256
 if [ "$(cat "$py_stamp" 2>/dev/null)" != "$(hash_of requirements.txt)" ]; then
   echo "bootstrap: creating the Python venv in .venv (pyspark is large: this takes a minute)"

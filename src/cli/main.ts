@@ -4,6 +4,7 @@ import { EnvironmentError } from "../pilot/environment";
 import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
 import { runRecommend, type RecommendOptions } from "./recommendCommand";
+import { runReport, type ReportOptions } from "./reportCommand";
 import { UsageError } from "./stackSource";
 
 /** Builds the `spark-at-scale` command line. */
@@ -62,6 +63,21 @@ export function buildCli(): Command {
     .option("--spark-submit <path>", "spark-submit to use (default: the venv's)")
     .action(async (options: PilotCommandOptions) => {
       process.exitCode = await runPilotCommand(options);
+    });
+
+  program
+    .command("report")
+    .description(
+      "Failure maps, predicted vs observed and a summary page from pilot results or a stack's cells.",
+    )
+    .option(
+      "--input <file>",
+      "pilot results.jsonl or exported stack output JSON (default: results/pilot/results.jsonl)",
+    )
+    .option("--stack <name>", "read the stack's cells output through the Pulumi CLI")
+    .option("--out <dir>", "report folder (default: a report/ folder next to the input)")
+    .action(async (options: ReportOptions) => {
+      process.exitCode = await runReport(options);
     });
 
   program

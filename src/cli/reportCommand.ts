@@ -1,0 +1,42 @@
+import * as path from "node:path";
+import { readResultsFile, readStackResults } from "../report/loadResults";
+import { writeReport } from "../report/writeReport";
+import { UsageError } from "./stackSource";
+
+/** Options of `spark-at-scale report`. */
+export interface ReportOptions {
+  readonly input?: string;
+  readonly stack?: string;
+  readonly out?: string;
+}
+
+/** The pilot's default results, which `npm start` reports on. */
+export const DEFAULT_RESULTS = path.join("results", "pilot", "results.jsonl");
+
+/** Runs `report`; returns the exit code. */
+export async function runReport(
+  options: ReportOptions,
+  print: (line: string) => void = console.log,
+): Promise<number> {
+  if (options.input && options.stack)
+    throw new UsageError("give either --input FILE or --stack NAME, not both");
+  const records = options.stack
+    ? readStackResults(options.stack)
+    : readResultsFile(options.input ?? DEFAULT_RESULTS);
+  const source = options.stack ? `stack ${options.stack}` : (options.input ?? DEFAULT_RESULTS);
+  const out =
+    options.out ??
+    (options.stack
+      ? path.join("results", options.stack, "report")
+      : path.join(path.dirname(source), "report"));
+  const report = await writeReport(
+    records,
+    out,
+    `spark-at-scale report: ${records[0].experiment} (${source})`,
+  );
+  for (const line of report.summary) print(line);
+  print("outcome confusion matrix (observed rows, predicted columns):");
+  print(report.confusion);
+  print(`report: ${path.join(out, "index.html")}`);
+  return 0;
+}

@@ -1,0 +1,117 @@
+import type { TopLevelSpec } from "vega-lite";
+import { FAILURE_CLASSES } from "../failure/failureClass";
+import { sparkMemoryToMiB } from "../core/quantity";
+import type { CellResult } from "../results/cellResult";
+import type { Prediction } from "../predict/predict";
+
+/** One colour per failure class, the same in every chart: green for success, warm for memory. */
+const CLASS_COLOURS: Readonly<Record<string, string>> = {
+  none: "#2ca02c",
+  executor_container_oom: "#d62728",
+  executor_jvm_oom: "#ff7f0e",
+  spark_memory_oom: "#e377c2",
+  driver_oom: "#8c564b",
+  broadcast_too_large: "#9467bd",
+  task_failures_exhausted: "#bcbd22",
+  submission_failed: "#7f7f7f",
+  timeout: "#17becf",
+  other: "#1f1f1f",
+};
+
+const colour = {
+  field: "failureClass",
+  type: "nominal",
+  title: "outcome / failure class",
+  legend: { labelLimit: 260, titleLimit: 260 },
+  scale: { domain: [...FAILURE_CLASSES], range: FAILURE_CLASSES.map((c) => CLASS_COLOURS[c]) },
+} as const;
+
+/**
+ * The failure map of one join strategy: x = build side / executor heap, y = executor memory,
+ * colour = failure class, one small multiple per skew (rows) and AQE setting (columns).
+ * Repeats of a cell are drawn side by side (jittered) so none hides another.
+ */
+export function failureMapSpec(records: readonly CellResult[], strategy: string): TopLevelSpec {
+  const values = records
+    .filter((r) => r.parameters.strategy === strategy)
+    .map((r) => ({
+      cell: r.cell,
+      tableRatio: r.parameters.tableRatio,
+      executorMemory: r.parameters.executorMemory,
+      memoryMiB: sparkMemoryToMiB(r.parameters.executorMemory) ?? 0,
+      skew: `skew ${r.parameters.skew}`,
+      aqe: r.parameters.aqe ? "AQE on" : "AQE off",
+      failureClass: r.failureClass,
+      state: r.state,
+    }));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: `${strategy}: where cells fail`,
+    data: { values },
+    facet: {
+      row: { field: "skew", type: "nominal", title: null },
+      column: { field: "aqe", type: "nominal", title: null },
+    },
+    spec: {
+      width: 220,
+      height: 140,
+      mark: { type: "point", filled: true, size: 260, shape: "square" },
+      encoding: {
+        x: { field: "tableRatio", type: "ordinal", title: "build side / executor heap" },
+        y: {
+          field: "executorMemory",
+          type: "ordinal",
+          title: "executor memory",
+          sort: { field: "memoryMiB", order: "descending" },
+        },
+        color: colour,
+        tooltip: [{ field: "cell" }, { field: "state" }, { field: "failureClass" }],
+      },
+    },
+  };
+}
+
+/** Observed against predicted failure class, one square per pair with its count. */
+export function predictedVsObservedSpec(
+  pairs: ReadonlyArray<{ readonly record: CellResult; readonly prediction: Prediction }>,
+): TopLevelSpec {
+  const counts = new Map<string, number>();
+  for (const { record, prediction } of pairs) {
+    const key = `${record.failureClass}|${prediction.failureClass}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const values = [...counts].map(([key, count]) => {
+    const [observed, predicted] = key.split("|");
+    return { observed, predicted, count, agree: observed === predicted ? "right" : "wrong" };
+  });
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title: "predicted vs observed failure class",
+    data: { values },
+    width: 260,
+    height: 200,
+    layer: [
+      {
+        mark: { type: "rect" },
+        encoding: {
+          x: { field: "predicted", type: "nominal", title: "predicted" },
+          y: { field: "observed", type: "nominal", title: "observed" },
+          color: {
+            field: "agree",
+            type: "nominal",
+            title: null,
+            scale: { domain: ["right", "wrong"], range: ["#a1d99b", "#fc9272"] },
+          },
+        },
+      },
+      {
+        mark: { type: "text", fontSize: 14 },
+        encoding: {
+          x: { field: "predicted", type: "nominal" },
+          y: { field: "observed", type: "nominal" },
+          text: { field: "count", type: "quantitative" },
+        },
+      },
+    ],
+  };
+}

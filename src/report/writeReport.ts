@@ -1,0 +1,152 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { JOIN_STRATEGIES } from "../config/experiment";
+import { accuracy, type AccuracyReport } from "../predict/accuracy";
+import { leaveOneOut } from "../predict/calibrate";
+import type { Prediction } from "../predict/predict";
+import type { CellResult } from "../results/cellResult";
+import { failureMapSpec, predictedVsObservedSpec } from "./charts";
+import { renderChart } from "./render";
+import { confusionText, summaryLines } from "./summary";
+
+/** What a report holds, for the caller to print. */
+export interface Report {
+  readonly dir: string;
+  readonly charts: string[];
+  readonly accuracy: AccuracyReport;
+  readonly summary: string[];
+  readonly confusion: string;
+}
+
+const CSV_COLUMNS = [
+  "cell",
+  "experiment",
+  "runner",
+  "executorMemory",
+  "tableRatio",
+  "strategy",
+  "skew",
+  "aqe",
+  "memoryOverheadFactor",
+  "executorCores",
+  "repeat",
+  "scale",
+  "heapMiB",
+  "podMemoryMiB",
+  "buildBytes",
+  "state",
+  "failureClass",
+  "joinOperator",
+  "durationSeconds",
+  "executorFailures",
+  "predictedOutcome",
+  "predictedClass",
+  "margin",
+  "bindingConstraint",
+  "decidedBy",
+] as const;
+
+function csvCell(value: unknown): string {
+  const text =
+    value === null || value === undefined
+      ? ""
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value);
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csv(pairs: ReadonlyArray<{ record: CellResult; prediction: Prediction }>): string {
+  const rows = pairs.map(({ record: r, prediction: p }) => {
+    const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
+      cell: r.cell,
+      experiment: r.experiment,
+      runner: r.runner,
+      ...r.parameters,
+      scale: r.scale,
+      heapMiB: r.sizing.heapMiB,
+      podMemoryMiB: r.sizing.podMemoryMiB,
+      buildBytes: r.sizing.buildBytes,
+      state: r.state,
+      failureClass: r.failureClass,
+      joinOperator: r.workload?.joinOperator ?? "",
+      durationSeconds: r.durationSeconds,
+      executorFailures: r.executorFailures,
+      predictedOutcome: p.outcome,
+      predictedClass: p.failureClass,
+      margin: p.margin.toFixed(3),
+      bindingConstraint: p.bindingConstraint,
+      decidedBy: r.evidence.decidedBy,
+    };
+    return CSV_COLUMNS.map((c) => csvCell(row[c])).join(",");
+  });
+  return [CSV_COLUMNS.join(","), ...rows].join("\n") + "\n";
+}
+
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+function page(
+  title: string,
+  summary: string[],
+  confusion: string,
+  charts: Array<{ file: string; svg: string }>,
+): string {
+  const figures = charts
+    .map(
+      (c) =>
+        `<figure id="${c.file}">${c.svg}<figcaption><a href="${c.file}.png">${c.file}.png</a></figcaption></figure>`,
+    )
+    .join("\n");
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
+<style>body{font-family:sans-serif;margin:2em;max-width:1200px}figure{display:inline-block;margin:1em}pre{background:#f6f6f6;padding:1em}</style>
+</head><body>
+<h1>${escapeHtml(title)}</h1>
+<h2>Summary</h2>
+<ul>${summary.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>
+<h2>Outcome confusion matrix (leave-one-out)</h2>
+<pre>${escapeHtml(confusion)}</pre>
+<p>Each failure map: x = build side / executor heap, y = executor memory, colour = how the cell ended;
+small multiples by skew (rows) and AQE (columns). Data: <a href="results.csv">results.csv</a>.</p>
+${figures}
+</body></html>
+`;
+}
+
+/**
+ * Writes the report folder: results.csv, a failure map per join strategy and the predicted-vs-
+ * observed chart (SVG and PNG each), and index.html showing them with a short summary. The
+ * predictions are leave-one-out: no cell is predicted with a calibration that saw it.
+ */
+export async function writeReport(
+  records: readonly CellResult[],
+  dir: string,
+  title: string,
+): Promise<Report> {
+  if (records.length === 0) throw new Error("no cell records to report on");
+  // A cell that died before its result line carries no --keys/--partitions: assume the
+  // experiment defaults (src/config/experiment.ts) for it.
+  const pairs = leaveOneOut(records, { fallback: { keys: 100_000, partitions: 64 } });
+  const report = accuracy(pairs.map((p) => ({ observed: p.record, predicted: p.prediction })));
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "results.csv"), csv(pairs));
+  const specs = [
+    ...JOIN_STRATEGIES.filter((s) => records.some((r) => r.parameters.strategy === s)).map((s) => ({
+      file: `failure-map-${s}`,
+      spec: failureMapSpec(records, s),
+    })),
+    { file: "predicted-vs-observed", spec: predictedVsObservedSpec(pairs) },
+  ];
+  const charts: Array<{ file: string; svg: string }> = [];
+  for (const { file, spec } of specs) {
+    const { svg, png } = await renderChart(spec);
+    fs.writeFileSync(path.join(dir, `${file}.svg`), svg);
+    fs.writeFileSync(path.join(dir, `${file}.png`), png);
+    charts.push({ file, svg });
+  }
+  const summary = summaryLines(records, report);
+  const confusion = confusionText(report);
+  fs.writeFileSync(path.join(dir, "index.html"), page(title, summary, confusion, charts));
+  return { dir, charts: charts.map((c) => c.file), accuracy: report, summary, confusion };
+}

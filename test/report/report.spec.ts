@@ -1,0 +1,138 @@
+import { expect } from "chai";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { chromium } from "playwright-core";
+import { UsageError } from "../../src/cli/stackSource";
+import { FAILURE_CLASSES } from "../../src/failure/failureClass";
+import { parseResults, readResultsFile } from "../../src/report/loadResults";
+import { writeReport } from "../../src/report/writeReport";
+import type { CellResult } from "../../src/results/cellResult";
+import { sampleRecord } from "../helpers/sampleRecord";
+
+/** Twelve real pilot records (local-cluster, Spark 4.0.4), as the pilot wrote them. */
+const PILOT_RESULTS = path.resolve(__dirname, "..", "predict", "fixtures", "pilot-results.jsonl");
+
+/** One record of every failure class, spread over the three strategies. */
+function everyClass(): CellResult[] {
+  const strategies = ["broadcast", "shuffle_hash", "sort_merge"] as const;
+  return FAILURE_CLASSES.map((failureClass, i) =>
+    sampleRecord(`c${i}`, {
+      failureClass,
+      state:
+        failureClass === "none" ? "COMPLETED" : failureClass === "timeout" ? "TIMEOUT" : "FAILED",
+      runner: "kubernetes",
+      parameters: {
+        ...sampleRecord("x").parameters,
+        strategy: strategies[i % 3],
+        tableRatio: 0.25 * (i + 1),
+      },
+    }),
+  );
+}
+
+describe("report", function () {
+  this.timeout(120_000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "report-"));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("reports on real pilot results: every file, the summary and the predictor's accuracy", async () => {
+    const records = readResultsFile(PILOT_RESULTS);
+    const report = await writeReport(records, path.join(dir, "pilot"), "pilot");
+    expect(fs.readdirSync(path.join(dir, "pilot")).sort()).to.deep.equal(
+      [
+        "failure-map-broadcast.png",
+        "failure-map-broadcast.svg",
+        "failure-map-shuffle_hash.png",
+        "failure-map-shuffle_hash.svg",
+        "failure-map-sort_merge.png",
+        "failure-map-sort_merge.svg",
+        "index.html",
+        "predicted-vs-observed.png",
+        "predicted-vs-observed.svg",
+        "results.csv",
+      ].sort(),
+    );
+    const csv = fs
+      .readFileSync(path.join(dir, "pilot", "results.csv"), "utf8")
+      .trim()
+      .split("\n");
+    expect(csv).to.have.length(13);
+    expect(csv[0]).to.match(/^cell,experiment,runner,executorMemory,tableRatio,strategy/);
+    expect(report.summary).to.include(
+      "broadcast with 512m executors: first fails at ratio 1 (executor_jvm_oom), last passes at 0.25",
+    );
+    expect(report.summary).to.include("sort_merge with 512m executors: no failure up to ratio 1");
+    expect(report.accuracy.outcomeAccuracy).to.equal(1);
+    expect(report.accuracy.classAccuracy).to.equal(1);
+    const png = fs.readFileSync(path.join(dir, "pilot", "failure-map-broadcast.png"));
+    expect(png.subarray(1, 4).toString()).to.equal("PNG");
+  });
+
+  it("reads a stack's exported cells output with failures of every class", async () => {
+    const records = everyClass();
+    const exported = JSON.stringify({
+      clusterName: "x",
+      cells: Object.fromEntries(records.map((r) => [r.cell, r])),
+    });
+    const parsed = parseResults(exported, "cells.json");
+    expect(parsed.map((r) => r.failureClass)).to.deep.equal([...FAILURE_CLASSES]);
+    const report = await writeReport(parsed, path.join(dir, "stack"), "stack");
+    expect(report.charts).to.deep.equal([
+      "failure-map-broadcast",
+      "failure-map-shuffle_hash",
+      "failure-map-sort_merge",
+      "predicted-vs-observed",
+    ]);
+  });
+
+  it("names the line of a results file it cannot read", () => {
+    const good = JSON.stringify(sampleRecord("a"));
+    expect(() => parseResults(`${good}\n{"cell": "b"}\n`, "r.jsonl")).to.throw(
+      UsageError,
+      /r\.jsonl:2: not a cell record/,
+    );
+  });
+
+  it("renders in headless Chromium with no console errors and every chart as SVG with its marks", async () => {
+    const records = readResultsFile(PILOT_RESULTS);
+    const out = path.join(dir, "browser");
+    await writeReport(records, out, "pilot");
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      const errors: string[] = [];
+      page.on("console", (message) => {
+        if (message.type() === "error") errors.push(message.text());
+      });
+      page.on("pageerror", (error) => errors.push(error.message));
+      await page.goto(`file://${path.join(out, "index.html")}`);
+      expect(await page.locator("figure > svg").count()).to.equal(4);
+      // One square per cell across the three failure maps.
+      const squares = await page
+        .locator('figure[id^="failure-map"] svg g.mark-symbol.role-mark path')
+        .count();
+      expect(squares).to.equal(records.length);
+      // One cell per (observed, predicted) pair: all 12 agree, in 3 classes.
+      expect(
+        await page
+          .locator('figure[id="predicted-vs-observed"] svg g.mark-rect.role-mark path')
+          .count(),
+      ).to.equal(3);
+      await page.screenshot({ path: path.join(out, "screenshot.png"), fullPage: true });
+      expect(fs.statSync(path.join(out, "screenshot.png")).size).to.be.above(10_000);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await browser.close();
+    }
+  });
+});
