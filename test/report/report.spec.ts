@@ -128,8 +128,17 @@ describe("report", function () {
           .locator('figure[id="predicted-vs-observed"] svg g.mark-rect.role-mark path')
           .count(),
       ).to.equal(3);
-      await page.screenshot({ path: path.join(out, "screenshot.png"), fullPage: true });
-      expect(fs.statSync(path.join(out, "screenshot.png")).size).to.be.above(10_000);
+      // Kept (git-ignored) for a person to look at: test-output/report-screenshot.png.
+      const screenshot = path.resolve(
+        __dirname,
+        "..",
+        "..",
+        "test-output",
+        "report-screenshot.png",
+      );
+      fs.mkdirSync(path.dirname(screenshot), { recursive: true });
+      await page.screenshot({ path: screenshot, fullPage: true });
+      expect(fs.statSync(screenshot).size).to.be.above(10_000);
       expect(errors).to.deep.equal([]);
     } finally {
       await browser.close();
