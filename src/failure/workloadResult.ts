@@ -63,10 +63,16 @@ export function parseWorkloadResultLine(line: string): WorkloadResult {
  * taken, so that output a library prints after it does not hide it.
  */
 export function findWorkloadResult(output: string): WorkloadResult | undefined {
+  const line = lastResultLine(output);
+  return line === undefined ? undefined : parseWorkloadResultLine(line);
+}
+
+/** The last line of `output` that starts with the result marker, trimmed of leading space. */
+export function lastResultLine(output: string): string | undefined {
   const lines = output.split(/\r?\n/);
   for (let i = lines.length - 1; i >= 0; i--) {
-    if (lines[i].trimStart().startsWith(RESULT_LINE_MARKER))
-      return parseWorkloadResultLine(lines[i]);
+    const line = lines[i].trimStart();
+    if (line.startsWith(RESULT_LINE_MARKER)) return line;
   }
   return undefined;
 }
