@@ -107,7 +107,8 @@ const fixedSchema = strictObject({
     .default(30),
 });
 
-const AXIS_NAMES = [
+/** The axes a cell's parameters vary on, in the order cells list them. */
+export const AXIS_NAMES = [
   "executorMemory",
   "tableRatio",
   "strategy",

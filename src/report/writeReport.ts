@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { JOIN_STRATEGIES } from "../config/experiment";
+import { AXIS_NAMES, JOIN_STRATEGIES } from "../config/experiment";
 import { accuracy, type AccuracyReport } from "../predict/accuracy";
 import { leaveOneOut } from "../predict/calibrate";
 import type { Prediction } from "../predict/predict";
@@ -22,13 +22,7 @@ const CSV_COLUMNS = [
   "cell",
   "experiment",
   "runner",
-  "executorMemory",
-  "tableRatio",
-  "strategy",
-  "skew",
-  "aqe",
-  "memoryOverheadFactor",
-  "executorCores",
+  ...AXIS_NAMES,
   "repeat",
   "scale",
   "heapMiB",
