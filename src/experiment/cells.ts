@@ -1,7 +1,8 @@
 import { ConfigError } from "../config/errors";
 import type { ExperimentConfig, JoinStrategy } from "../config/experiment";
 import { BYTES_PER_MIB, formatMiB, mibToSparkMemory, sparkMemoryToMiB } from "../core/quantity";
-import type { PoolSpec } from "../testbed/pools";
+import type { Toleration } from "../spark/sparkApplication";
+import { EXPERIMENT_TAINT_KEY, POOL_LABEL, type PoolSpec } from "../testbed/pools";
 import { DAEMONSET_RESERVE_MIB, memoryOverheadMiB, podMemoryMiB } from "./sizing";
 
 /** The values of one cell on each axis, plus which repeat it is. */
@@ -54,6 +55,10 @@ export interface CellPlacement {
   readonly executorsPerNode: number;
   /** Nodes the cell's executors need. */
   readonly nodes: number;
+  /** Node labels the executors select their pool's nodes by. */
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Taints of the pool's nodes the executors tolerate. */
+  readonly tolerations: readonly Toleration[];
 }
 
 /** One configuration of the experiment, before it is placed on a node pool. */
@@ -233,7 +238,16 @@ function place(sizing: CellSizing, pools: readonly PoolSpec[]): CellPlacement | 
     if (executorsPerNode < 1) continue;
     const nodes = Math.ceil(sizing.executorInstances / executorsPerNode);
     if (nodes > pool.maxNodes) continue;
-    return { pool: pool.name, allocatableMiB: pool.allocatableMiB, executorsPerNode, nodes };
+    return {
+      pool: pool.name,
+      allocatableMiB: pool.allocatableMiB,
+      executorsPerNode,
+      nodes,
+      nodeSelector: { [POOL_LABEL]: pool.name },
+      tolerations: [
+        { key: EXPERIMENT_TAINT_KEY, operator: "Equal", value: pool.name, effect: "NoSchedule" },
+      ],
+    };
   }
   const tiers = candidates
     .map((p) => `${p.name}: ${formatMiB(p.allocatableMiB)} allocatable x ${p.maxNodes} nodes`)

@@ -3,22 +3,22 @@ import type { Cell } from "./cells";
 import {
   SPARK_APPLICATION_API_VERSION,
   SPARK_APPLICATION_KIND,
-  SPARK_SECURITY_CONTEXT,
   type SparkApplicationManifest,
   type VolumeMount,
 } from "../spark/sparkApplication";
-import { EXPERIMENT_TAINT_KEY, POOL_LABEL, SYSTEM_POOL_NAME } from "../testbed/pools";
+import {
+  cellLaunch,
+  EXPERIMENT_LABEL,
+  WORKLOAD_FILE,
+  WORKLOAD_MOUNT_PATH,
+  WORKLOAD_VOLUME,
+  type CellLaunch,
+  type ExperimentContext,
+  type PodLaunch,
+} from "./launch";
 
-/** File name of the workload inside its ConfigMap and mount. */
-export const WORKLOAD_FILE = "join_workload.py";
-/** Where the workload ConfigMap is mounted in driver and executor containers. */
-export const WORKLOAD_MOUNT_PATH = "/opt/spark-at-scale";
-/** Label naming the experiment on every object it creates. */
-export const EXPERIMENT_LABEL = "spark-at-scale/experiment";
-/** Label naming the cell on its SparkApplication and pods. */
-export const CELL_LABEL = "spark-at-scale/cell";
-
-const WORKLOAD_VOLUME = "workload";
+export { CELL_LABEL, EXPERIMENT_LABEL, WORKLOAD_FILE, WORKLOAD_MOUNT_PATH } from "./launch";
+export type { ExperimentContext } from "./launch";
 
 /** A ConfigMap holding the workload script. */
 export interface ConfigMapManifest {
@@ -31,22 +31,6 @@ export interface ConfigMapManifest {
   };
   readonly immutable: true;
   readonly data: Readonly<Record<string, string>>;
-}
-
-/** What every cell's SparkApplication shares. */
-export interface ExperimentContext {
-  /** Experiment name. */
-  readonly experiment: string;
-  /** Jobs namespace. */
-  readonly namespace: string;
-  /** Spark image, through the mirror. */
-  readonly image: string;
-  /** Spark version of the image. */
-  readonly sparkVersion: string;
-  /** Driver service account. */
-  readonly driverServiceAccount: string;
-  /** Name of the workload ConfigMap. */
-  readonly workloadConfigMap: string;
 }
 
 /** Short content hash: part of the ConfigMap's name, so a changed script is a new object. */
@@ -79,59 +63,59 @@ export function workloadConfigMap(
 
 /** The SparkApplication that runs one cell. */
 export function cellApplication(cell: Cell, context: ExperimentContext): SparkApplicationManifest {
-  const labels = { [EXPERIMENT_LABEL]: context.experiment, [CELL_LABEL]: cell.name };
+  return sparkApplicationOf(cellLaunch(cell, context));
+}
+
+/** A cell's launch as a SparkApplication: what the Spark Operator turns into a spark-submit. */
+export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest {
   const mounts: VolumeMount[] = [
     { name: WORKLOAD_VOLUME, mountPath: WORKLOAD_MOUNT_PATH, readOnly: true },
   ];
+  const { driver, executor } = launch;
+  const coreRequest = (pod: PodLaunch) => (pod.coreRequest ? { coreRequest: pod.coreRequest } : {});
+  const tolerations = (pod: PodLaunch) =>
+    pod.scheduling.tolerations.length > 0 ? { tolerations: [...pod.scheduling.tolerations] } : {};
   return {
     apiVersion: SPARK_APPLICATION_API_VERSION,
     kind: SPARK_APPLICATION_KIND,
-    metadata: { name: cell.name, namespace: context.namespace, labels },
+    metadata: { name: launch.name, namespace: launch.namespace, labels: { ...launch.labels } },
     spec: {
       type: "Python",
       pythonVersion: "3",
       mode: "cluster",
-      image: context.image,
-      imagePullPolicy: "IfNotPresent",
-      mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${WORKLOAD_FILE}`,
-      arguments: cell.workloadArgs,
-      sparkVersion: context.sparkVersion,
-      sparkConf: { ...cell.sparkConf },
+      image: launch.image,
+      imagePullPolicy: launch.imagePullPolicy,
+      mainApplicationFile: launch.mainApplicationFile,
+      arguments: [...launch.arguments],
+      sparkVersion: launch.sparkVersion,
+      sparkConf: { ...launch.sparkConf },
       // A failed cell is a result: retrying would hide it and double the cost.
       restartPolicy: { type: "Never" },
       // Operator v2 applies volumes other than spark-local-dir-* through its webhook.
-      volumes: [{ name: WORKLOAD_VOLUME, configMap: { name: context.workloadConfigMap } }],
+      volumes: [{ name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } }],
       driver: {
-        cores: 1,
-        memory: `${cell.sizing.driverMemoryMiB}m`,
-        // Stated for the same reason as the executors': the pod the system pool was checked for.
-        memoryOverhead: `${cell.sizing.driverPodMemoryMiB - cell.sizing.driverMemoryMiB}m`,
-        serviceAccount: context.driverServiceAccount,
-        labels,
-        nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
-        securityContext: SPARK_SECURITY_CONTEXT,
+        cores: driver.cores,
+        ...coreRequest(driver),
+        memory: `${driver.memoryMiB}m`,
+        memoryOverhead: `${driver.memoryOverheadMiB}m`,
+        serviceAccount: launch.serviceAccount,
+        labels: { ...launch.labels },
+        nodeSelector: { ...driver.scheduling.nodeSelector },
+        ...tolerations(driver),
+        securityContext: launch.securityContext,
         volumeMounts: mounts,
       },
       executor: {
-        instances: cell.sizing.executorInstances,
-        cores: cell.parameters.executorCores,
-        memory: `${cell.sizing.heapMiB}m`,
-        // Stated, not left to Spark's default (0.4 for Python apps on Kubernetes), so the pod
-        // limit is exactly the one the cell was placed by.
-        memoryOverhead: `${cell.sizing.overheadMiB}m`,
-        labels,
-        nodeSelector: { [POOL_LABEL]: cell.placement.pool },
-        tolerations: [
-          {
-            key: EXPERIMENT_TAINT_KEY,
-            operator: "Equal",
-            value: cell.placement.pool,
-            effect: "NoSchedule",
-          },
-        ],
-        // Keep ended executor pods: their exit code and reason are the evidence of how a cell failed.
-        deleteOnTermination: false,
-        securityContext: SPARK_SECURITY_CONTEXT,
+        instances: executor.instances,
+        cores: executor.cores,
+        ...coreRequest(executor),
+        memory: `${executor.memoryMiB}m`,
+        memoryOverhead: `${executor.memoryOverheadMiB}m`,
+        labels: { ...launch.labels },
+        nodeSelector: { ...executor.scheduling.nodeSelector },
+        ...tolerations(executor),
+        deleteOnTermination: executor.deleteOnTermination,
+        securityContext: launch.securityContext,
         volumeMounts: mounts,
       },
     },

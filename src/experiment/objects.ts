@@ -1,6 +1,7 @@
 import type { StackConfig } from "../config/stack";
 import type { ExperimentConfig } from "../config/experiment";
 import { sparkImageRef } from "../testbed/mirror";
+import { POOL_LABEL, SYSTEM_POOL_NAME } from "../testbed/pools";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
 import type { Cell } from "./cells";
 import { cellApplication, workloadConfigMap, type ConfigMapManifest } from "./manifests";
@@ -33,7 +34,9 @@ export function experimentObjects(
       config.sparkImage,
       config.sparkVersion,
     ),
+    imagePullPolicy: "IfNotPresent" as const,
     sparkVersion: config.sparkVersion,
+    driverScheduling: { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME }, tolerations: [] },
     driverServiceAccount: config.driverServiceAccount,
     workloadConfigMap: configMap.metadata.name,
   };

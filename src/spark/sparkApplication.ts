@@ -41,6 +41,8 @@ export interface ConfigMapVolume {
 /** Settings shared by the driver and executor pods. */
 export interface PodSpecCommon {
   readonly cores: number;
+  /** CPU the pod requests, when it differs from `cores`. */
+  readonly coreRequest?: string;
   readonly memory: string;
   readonly memoryOverhead?: string;
   readonly labels?: Readonly<Record<string, string>>;
@@ -67,7 +69,7 @@ export interface SparkApplicationSpec {
   readonly type: "Scala" | "Python" | "Java" | "R";
   readonly mode: "cluster";
   readonly image: string;
-  readonly imagePullPolicy: "IfNotPresent" | "Always";
+  readonly imagePullPolicy: "IfNotPresent" | "Always" | "Never";
   readonly mainClass?: string;
   readonly mainApplicationFile: string;
   readonly arguments?: readonly string[];

@@ -1,0 +1,133 @@
+/**
+ * How one cell's Spark application is launched, independent of what starts it: the single
+ * definition both the SparkApplication (started by the Spark Operator) and Spark's native
+ * `spark-submit --deploy-mode cluster` are rendered from, so the two can never disagree on
+ * memory, overhead, cores, placement, identity, workload or Spark settings.
+ */
+import {
+  SPARK_SECURITY_CONTEXT,
+  type SecurityContext,
+  type Toleration,
+} from "../spark/sparkApplication";
+import type { Cell } from "./cells";
+
+/** File name of the workload inside its ConfigMap and mount. */
+export const WORKLOAD_FILE = "join_workload.py";
+/** Where the workload ConfigMap is mounted in driver and executor containers. */
+export const WORKLOAD_MOUNT_PATH = "/opt/spark-at-scale";
+/** Label naming the experiment on every object it creates. */
+export const EXPERIMENT_LABEL = "spark-at-scale/experiment";
+/** Label naming the cell on its application and pods. */
+export const CELL_LABEL = "spark-at-scale/cell";
+/** Name of the workload volume in driver and executor pods. */
+export const WORKLOAD_VOLUME = "workload";
+
+/** How the image is pulled: a registry-less local cluster uses `Never`. */
+export type ImagePullPolicy = "IfNotPresent" | "Always" | "Never";
+
+/** Which nodes a pod may run on. */
+export interface PodScheduling {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+}
+
+/** Resources and placement of the driver or of each executor. */
+export interface PodLaunch {
+  /** Spark cores (spark.{driver,executor}.cores). */
+  readonly cores: number;
+  /** CPU the pod requests, when it differs from `cores` (a small node may need less). */
+  readonly coreRequest?: string;
+  /** JVM heap, MiB. */
+  readonly memoryMiB: number;
+  /** Memory overhead, MiB: pod limit = heap + overhead. */
+  readonly memoryOverheadMiB: number;
+  readonly scheduling: PodScheduling;
+}
+
+/** Everything that starts one cell's application. */
+export interface CellLaunch {
+  /** Application name: the cell's name. */
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels on the application and on its driver and executor pods. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly image: string;
+  readonly imagePullPolicy: ImagePullPolicy;
+  readonly sparkVersion: string;
+  /** The workload, as Spark names a file inside the image or a mounted volume. */
+  readonly mainApplicationFile: string;
+  readonly arguments: readonly string[];
+  /** The cell's Spark settings (AQE, join thresholds, retries). */
+  readonly sparkConf: Readonly<Record<string, string>>;
+  /** Service account the driver runs as (it creates the executors). */
+  readonly serviceAccount: string;
+  /** ConfigMap holding the workload, mounted at WORKLOAD_MOUNT_PATH in every pod. */
+  readonly workloadConfigMap: string;
+  readonly securityContext: SecurityContext;
+  readonly driver: PodLaunch;
+  readonly executor: PodLaunch & {
+    readonly instances: number;
+    /** false keeps executor pods after they end: their exit code and reason are the evidence. */
+    readonly deleteOnTermination: false;
+  };
+}
+
+/** What every cell of an experiment shares, from the target cluster's config. */
+export interface ExperimentContext {
+  /** Experiment name. */
+  readonly experiment: string;
+  /** Jobs namespace. */
+  readonly namespace: string;
+  /** Spark image reference. */
+  readonly image: string;
+  readonly imagePullPolicy: ImagePullPolicy;
+  /** Spark version of the image. */
+  readonly sparkVersion: string;
+  /** Driver service account. */
+  readonly driverServiceAccount: string;
+  /** Name of the workload ConfigMap. */
+  readonly workloadConfigMap: string;
+  /** Where drivers run. */
+  readonly driverScheduling: PodScheduling;
+  /** CPU each pod requests instead of its Spark cores (e.g. 200m on a 2-CPU test node). */
+  readonly podCoreRequest?: string;
+}
+
+/** The launch of one placed cell in an experiment. */
+export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
+  const { sizing, parameters, placement } = cell;
+  const coreRequest = context.podCoreRequest ? { coreRequest: context.podCoreRequest } : {};
+  return {
+    name: cell.name,
+    namespace: context.namespace,
+    labels: { [EXPERIMENT_LABEL]: context.experiment, [CELL_LABEL]: cell.name },
+    image: context.image,
+    imagePullPolicy: context.imagePullPolicy,
+    sparkVersion: context.sparkVersion,
+    mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${WORKLOAD_FILE}`,
+    arguments: cell.workloadArgs,
+    sparkConf: cell.sparkConf,
+    serviceAccount: context.driverServiceAccount,
+    workloadConfigMap: context.workloadConfigMap,
+    securityContext: SPARK_SECURITY_CONTEXT,
+    driver: {
+      cores: 1,
+      ...coreRequest,
+      memoryMiB: sizing.driverMemoryMiB,
+      // Stated for the same reason as the executors': the pod the drivers' nodes were checked for.
+      memoryOverheadMiB: sizing.driverPodMemoryMiB - sizing.driverMemoryMiB,
+      scheduling: context.driverScheduling,
+    },
+    executor: {
+      instances: sizing.executorInstances,
+      cores: parameters.executorCores,
+      ...coreRequest,
+      memoryMiB: sizing.heapMiB,
+      // Stated, not left to Spark's default (0.4 for Python apps on Kubernetes), so the pod
+      // limit is exactly the one the cell was placed by.
+      memoryOverheadMiB: sizing.overheadMiB,
+      scheduling: { nodeSelector: placement.nodeSelector, tolerations: placement.tolerations },
+      deleteOnTermination: false,
+    },
+  };
+}
