@@ -1,0 +1,54 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { expect } from "chai";
+import * as yaml from "js-yaml";
+import { writeManifests } from "../../src/cli/writeManifests";
+import { compileStack } from "../../src/experiment/compile";
+import { sparkApplicationValidator } from "../../src/spark/crdSchema";
+import { sparkPiManifest } from "../../src/testbed/sparkPi";
+import { devStackConfig } from "../helpers/devStack";
+import { sparkApplicationCrdText } from "../helpers/operatorReference";
+
+describe("SparkApplications against the operator's v2.5.2 CRD", () => {
+  const validate = sparkApplicationValidator(sparkApplicationCrdText(), "the v2.5.2 CRD");
+
+  it("accepts every SparkApplication `plan --out` writes for the dev stack, and spark-pi", () => {
+    const compiled = compileStack(devStackConfig(), "Pulumi.dev.yaml", () => "print(1)");
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-out-"));
+    try {
+      const files = writeManifests(dir, compiled.objects!);
+      const apps = files
+        .map((file) => ({ file, object: yaml.load(fs.readFileSync(file, "utf8")) }))
+        .filter(({ object }) => (object as { kind?: string }).kind === "SparkApplication");
+      expect(apps).to.have.length(44);
+      for (const { file, object } of apps) {
+        expect(validate(object), path.basename(file)).to.deep.equal([]);
+      }
+      expect(validate(sparkPiManifest(compiled.config))).to.deep.equal([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("rejects a field the API server would silently prune, naming where it is", () => {
+    const compiled = compileStack(devStackConfig(), "Pulumi.dev.yaml", () => "print(1)");
+    const app = structuredClone(compiled.objects!.applications[0]) as unknown as {
+      spec: { executor: Record<string, unknown> };
+    };
+    app.spec.executor.deleteOnTerminaton = false;
+    expect(validate(app)).to.deep.include({
+      path: "/spec/executor",
+      message: "must NOT have additional properties",
+    });
+  });
+
+  it("rejects a wrong type, naming the field", () => {
+    const compiled = compileStack(devStackConfig(), "Pulumi.dev.yaml", () => "print(1)");
+    const app = structuredClone(compiled.objects!.applications[0]) as unknown as {
+      spec: { executor: Record<string, unknown> };
+    };
+    app.spec.executor.instances = "two";
+    expect(validate(app).map((p) => p.path)).to.include("/spec/executor/instances");
+  });
+});
