@@ -1,0 +1,3 @@
+module spark-at-scale.local/pause
+
+go 1.22
