@@ -77,16 +77,19 @@ function terminationOf(
   return undefined;
 }
 
-const roleOf = (pod: Pod, app: SparkApplication): string | undefined =>
+/** A pod's Spark role from Spark's label, or by being the driver pod named elsewhere. */
+const roleOf = (pod: Pod, driverPodName: string | undefined): string | undefined =>
   pod.metadata.labels?.[POD_LABELS.sparkRole] ??
-  (pod.metadata.name === app.status?.driverInfo?.podName ? SPARK_ROLES.driver : undefined);
+  (pod.metadata.name === driverPodName ? SPARK_ROLES.driver : undefined);
 
 /** The driver's end: from its pod, or, once the pod is gone, from the operator's errorMessage. */
 function driverTerminationOf(
   app: SparkApplication,
   pods: readonly Pod[],
 ): ContainerTermination | undefined {
-  const driverPod = pods.find((pod) => roleOf(pod, app) === SPARK_ROLES.driver);
+  const driverPod = pods.find(
+    (pod) => roleOf(pod, app.status?.driverInfo?.podName) === SPARK_ROLES.driver,
+  );
   const fromPod = driverPod && terminationOf(driverPod, [SPARK_CONTAINERS.driver]);
   if (fromPod) return fromPod;
   const match = DRIVER_FAILED_ERROR_MESSAGE.exec(app.status?.applicationState?.errorMessage ?? "");
@@ -94,12 +97,12 @@ function driverTerminationOf(
 }
 
 function executorTerminationsOf(
-  app: SparkApplication,
   pods: readonly Pod[],
+  driverPodName: string | undefined,
 ): ExecutorTermination[] {
   const executorContainers = [SPARK_CONTAINERS.executor, SPARK_CONTAINERS.executorFromTemplate];
   return pods
-    .filter((pod) => roleOf(pod, app) === SPARK_ROLES.executor)
+    .filter((pod) => roleOf(pod, driverPodName) === SPARK_ROLES.executor)
     .flatMap((pod) => {
       const termination = terminationOf(pod, executorContainers);
       if (!termination) return [];
@@ -135,7 +138,7 @@ export function evidenceFromKubernetes(objects: KubernetesCellObjects): FailureE
     workloadOutcome: result?.outcome,
     workloadError: result?.error ?? undefined,
     driverTermination: driverTerminationOf(app, pods),
-    executorTerminations: executorTerminationsOf(app, pods),
+    executorTerminations: executorTerminationsOf(pods, status?.driverInfo?.podName),
     events: events.map(toClusterEvent),
     driverLog,
     applicationErrorMessage: status?.applicationState?.errorMessage || undefined,
@@ -143,5 +146,86 @@ export function evidenceFromKubernetes(objects: KubernetesCellObjects): FailureE
     submissionAttempts: status && (status.submissionAttempts ?? 0),
     executionAttempts: status && (status.executionAttempts ?? 0),
     failedExecutorCount: status && executorStates.filter((state) => state === "FAILED").length,
+  };
+}
+
+/** What is read from the cluster about a cell started by native `spark-submit`. */
+export interface NativeCellObjects {
+  /** The driver pod's name (fixed per cell). */
+  readonly driverPodName: string;
+  /** The cell's pods still there: its driver and kept executors (objects as the API returns them). */
+  readonly pods: readonly unknown[];
+  /** core/v1 Events about those pods. */
+  readonly events: readonly unknown[];
+  /** The tail of the driver container's log, if it could be read. */
+  readonly driverLog?: string;
+  /** How `spark-submit` itself ended; absent for a driver adopted after an interruption. */
+  readonly submission?: { readonly exitCode: number | null; readonly output: string };
+  /** True if the cell's deadline passed before the driver pod ended. */
+  readonly timedOut?: boolean;
+}
+
+/** The lines of spark-submit's output worth keeping when it failed: its errors. */
+function submissionErrorLines(output: string): string {
+  const lines = output
+    .split("\n")
+    .filter((line) => /error|exception|forbidden|refused/i.test(line));
+  return (lines.length > 0 ? lines : output.split("\n")).slice(-20).join("\n").trim();
+}
+
+/** Whether the driver container ever started: a driver that never ran is a failed submission. */
+function driverStarted(driverPod: Pod | undefined): boolean {
+  return (driverPod?.status?.containerStatuses ?? []).some(
+    (status) =>
+      status.name === SPARK_CONTAINERS.driver &&
+      Boolean(
+        (status.state as { running?: unknown } | null | undefined)?.running ??
+        status.state?.terminated ??
+        status.lastState?.terminated,
+      ),
+  );
+}
+
+/**
+ * Failure evidence for a cell started by Spark's native submission: no SparkApplication, so the
+ * final state comes from the driver pod's phase (or from spark-submit, when no driver pod was
+ * ever created), and everything else as for an operator-started cell, from the same pods,
+ * Events and driver log. Pure, like evidenceFromKubernetes.
+ */
+export function evidenceFromNativeSubmission(objects: NativeCellObjects): FailureEvidence {
+  const pods = objects.pods.map((pod) => parseObject(podSchema, pod, "Pod"));
+  const events = objects.events.map((event) => parseObject(eventSchema, event, "Event"));
+  const driverPod = pods.find((pod) => roleOf(pod, objects.driverPodName) === SPARK_ROLES.driver);
+  const phase = driverPod?.status?.phase;
+  const submissionFailed =
+    !driverPod && objects.submission !== undefined && objects.submission.exitCode !== 0;
+  const finalState: FinalState = objects.timedOut
+    ? "TIMEOUT"
+    : submissionFailed
+      ? "SUBMISSION_FAILED"
+      : phase === "Succeeded"
+        ? "COMPLETED"
+        : "FAILED";
+  const result = findWorkloadResult(objects.driverLog ?? "");
+  const executorTerminations = executorTerminationsOf(pods, objects.driverPodName);
+  const started = driverStarted(driverPod);
+  const errorMessage = submissionFailed
+    ? submissionErrorLines(objects.submission?.output ?? "")
+    : !driverPod && !objects.timedOut
+      ? `driver pod ${objects.driverPodName} is gone`
+      : undefined;
+  return {
+    runner: "kubernetes",
+    finalState,
+    workloadOutcome: result?.outcome,
+    workloadError: result?.error ?? undefined,
+    driverTermination: driverPod && terminationOf(driverPod, [SPARK_CONTAINERS.driver]),
+    executorTerminations,
+    events: events.map(toClusterEvent),
+    driverLog: withoutResultLines(objects.driverLog ?? ""),
+    applicationErrorMessage: errorMessage,
+    submissionAttempts: 1,
+    executionAttempts: started ? 1 : 0,
+    failedExecutorCount: executorTerminations.filter((t) => t.exitCode !== 0).length,
   };
 }
