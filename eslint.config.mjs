@@ -4,6 +4,73 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
+/**
+ * The layers of src/, lowest first: a folder may import its own files and folders of a LOWER
+ * layer only, never one of its own layer or above. So the pure core never reaches up into the
+ * CLI, and two folders cannot import each other. A new folder is one line here (lint fails
+ * until it has one); the README's layout table lists the same (test/lint/layers.spec.ts).
+ */
+const SRC_LAYERS = {
+  core: 0, // units, machine types, GCP locations, text tables: facts that need nothing else
+  config: 1, // the config schemas, stack files, config and usage errors
+  spark: 2, // SparkApplication manifest types
+  testbed: 3, // pools, mirror, operator values, RBAC
+  kube: 3, // the Kubernetes reader: API objects and names, polling
+  failure: 4, // the failure classifier and its vocabulary
+  experiment: 5, // cells and the objects they apply
+  results: 5, // the cell record schema and the workload's result line
+  predict: 6, // the memory model's prediction of a cell's fate
+  runs: 6, // one cell on the cluster: apply, wait, read, classify, record
+  pilot: 7, // the local pilot
+  plan: 7, // what `plan` shows: cells, pools, predictions, cost bound
+  report: 7, // the report from results
+  cli: 8, // the command line
+};
+
+/** Folders outside src/ that src/ never imports: the Pulumi program and the checks on it. */
+const ABOVE_SRC = ["components", "stacks", "index", "test", "bench", "scripts"];
+
+/** One block per src/ folder forbidding imports of its own layer's siblings and layers above. */
+function layerRules() {
+  const folders = Object.keys(SRC_LAYERS);
+  return folders.map((folder) => {
+    const layer = SRC_LAYERS[folder];
+    const forbidden = folders.filter((other) => other !== folder && SRC_LAYERS[other] >= layer);
+    const allowed = folders.filter((other) => SRC_LAYERS[other] < layer);
+    const patterns = forbidden.map((other) => ({
+      regex: `^(\\.\\./)+${other}(/|$)`,
+      message:
+        `src/${folder} (layer ${layer}) may not import src/${other} (layer ${SRC_LAYERS[other]}); ` +
+        `it may import ${allowed.length ? allowed.map((f) => `src/${f}`).join(", ") : "no other src/ folder"}. ` +
+        "Move what both need down a layer (SRC_LAYERS in eslint.config.mjs).",
+    }));
+    patterns.push({
+      regex: `^(\\.\\./)+(${ABOVE_SRC.join("|")})(/|\\.|$)`,
+      message:
+        "src/ is the core the Pulumi program, tests and tools build on; it never imports them.",
+    });
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: { "@typescript-eslint/no-restricted-imports": ["error", { patterns }] },
+    };
+  });
+}
+
+/** Any file of src/ outside the folders above: its folder has no layer yet. */
+const unlayered = {
+  files: ["src/**/*.ts"],
+  ignores: Object.keys(SRC_LAYERS).map((folder) => `src/${folder}/**`),
+  rules: {
+    "no-restricted-syntax": [
+      "error",
+      {
+        selector: "Program",
+        message: "this src/ folder has no layer: add it to SRC_LAYERS in eslint.config.mjs",
+      },
+    ],
+  },
+};
+
 export default tseslint.config(
   { ignores: ["node_modules/**", ".venv/**", "results/**", "out/**", "workloads/**"] },
   js.configs.recommended,
@@ -20,6 +87,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
     },
   },
+  // Shared with the layering test, which reads the table through ESLint's own config.
+  { settings: { srcLayers: SRC_LAYERS } },
+  ...layerRules(),
+  unlayered,
   {
     // Tests read registered resources' inputs, which the mock engine types as `any`; the
     // assertions themselves are the type check there.

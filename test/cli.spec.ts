@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { runPlan } from "../src/cli/planCommand";
 import { runRecommend, type RecommendOptions } from "../src/cli/recommendCommand";
-import { UsageError } from "../src/cli/stackSource";
+import { UsageError } from "../src/config/errors";
 
 const recommendDefaults: RecommendOptions = {
   strategy: "broadcast",

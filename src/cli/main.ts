@@ -1,11 +1,10 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
-import { ConfigError } from "../config/errors";
+import { ConfigError, UsageError } from "../config/errors";
 import { EnvironmentError } from "../pilot/environment";
 import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
 import { runRecommend, type RecommendOptions } from "./recommendCommand";
 import { runReport, type ReportOptions } from "./reportCommand";
-import { UsageError } from "./stackSource";
 
 /** Builds the `spark-at-scale` command line. */
 export function buildCli(): Command {

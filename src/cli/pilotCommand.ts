@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import { runPilot } from "../pilot/runPilot";
-import { resolveStackSource, UsageError } from "./stackSource";
+import { UsageError } from "../config/errors";
+import { resolveStackSource } from "../config/stackSource";
 
 /** Options of `spark-at-scale pilot` as commander hands them over. */
 export interface PilotCommandOptions {

@@ -1,10 +1,10 @@
 import { formatMiB } from "../core/quantity";
 import { compileStack, planStack } from "../experiment/compile";
 import { diffCells } from "../experiment/diff";
-import { planReport, type PlanRow, type PlanTotals } from "../experiment/planReport";
+import { planReport, type PlanRow, type PlanTotals } from "../plan/planReport";
 import { readWorkloadScript } from "../experiment/workloadScript";
-import { ConfigError } from "../config/errors";
-import { readStackFileAtRef, readStackSource, resolveStackSource, UsageError } from "./stackSource";
+import { ConfigError, UsageError } from "../config/errors";
+import { readStackFileAtRef, readStackSource, resolveStackSource } from "../config/stackSource";
 import { renderTable } from "../core/textTable";
 import { writeManifests } from "./writeManifests";
 

@@ -1,7 +1,7 @@
 import { JOIN_STRATEGIES, type JoinStrategy } from "../config/experiment";
 import { BYTES_PER_MIB, formatMiB, sparkMemoryToMiB } from "../core/quantity";
 import { recommendExecutorMemory } from "../predict/recommend";
-import { UsageError } from "./stackSource";
+import { UsageError } from "../config/errors";
 
 /** Options of `spark-at-scale recommend` as commander hands them over. */
 export interface RecommendOptions {

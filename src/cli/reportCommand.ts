@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { readResultsFile, readStackResults } from "../report/loadResults";
 import { writeReport } from "../report/writeReport";
-import { UsageError } from "./stackSource";
+import { UsageError } from "../config/errors";
 
 /** Options of `spark-at-scale report`. */
 export interface ReportOptions {

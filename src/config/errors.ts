@@ -3,6 +3,18 @@ import type { z } from "zod";
 /** The namespace of this project's keys in a stack's config (`spark-at-scale:<key>`). */
 export const CONFIG_NAMESPACE = "spark-at-scale";
 
+/**
+ * A usage error: an argument or an input file the user named is wrong (a missing file, a
+ * stack file that is not YAML, an option out of range). The CLI prints it without a stack
+ * trace and exits 2.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
 /** A config that cannot be used: every problem, each naming the key, the value and what is allowed. */
 export class ConfigError extends Error {
   constructor(

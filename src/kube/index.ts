@@ -5,8 +5,6 @@ export {
 } from "./applicationState";
 export type { TerminalApplicationState } from "./applicationState";
 export { cellPodLabelSelector, eventsAboutFieldSelector } from "./cellSelectors";
-export { classifyCell } from "./classifyCell";
-export type { ClassifyCellOptions } from "./classifyCell";
 export { SparkApplicationNotFoundError } from "./errors";
 export { sparkApplicationSchema } from "./kubernetesObjects";
 export type { SparkApplication } from "./kubernetesObjects";

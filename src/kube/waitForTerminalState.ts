@@ -1,5 +1,4 @@
-import type { FinalState } from "../failure/finalState";
-import { isTerminalState } from "./applicationState";
+import { isTerminalState, type TerminalApplicationState } from "./applicationState";
 
 /** Reads the application's current `status.applicationState.state`. */
 export type ApplicationStateReader = () => Promise<string>;
@@ -18,8 +17,8 @@ export interface WaitOptions {
 
 /** How the wait ended. */
 export interface WaitResult {
-  /** The terminal state reached, or TIMEOUT if the deadline passed first. */
-  readonly finalState: FinalState;
+  /** The terminal state reached, or TIMEOUT if the deadline passed first (both final states). */
+  readonly finalState: TerminalApplicationState | "TIMEOUT";
   /** The last state read; "" for an application the operator had not picked up. */
   readonly lastState: string;
   /** How many times the state was read. */

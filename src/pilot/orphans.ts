@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UsageError } from "../cli/stackSource";
+import { UsageError } from "../config/errors";
 
 /** File in a cell's work folder holding the process group of its spark-submit. */
 export const PROCESS_GROUP_FILE = "process-group";

@@ -1,14 +1,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../config/errors";
+import { ConfigError, UsageError } from "../config/errors";
 import { experimentSchema, type ExperimentConfig } from "../config/experiment";
 import { parseConfig } from "../config/load";
 import { sparkMemoryToMiB } from "../core/quantity";
 import { cellSpecs } from "../experiment/cells";
 import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workloadScript";
 import type { CellResult } from "../results/cellResult";
-import { readStackSource, UsageError, type StackSource } from "../cli/stackSource";
+import { readStackSource, type StackSource } from "../config/stackSource";
 import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";
 import { findLocalSpark } from "./environment";
 import { planLocalCells, type LocalCell } from "./localPlan";

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import { UsageError } from "../cli/stackSource";
+import { UsageError } from "../config/errors";
 import { cellResultSchema, type CellResult } from "../results/cellResult";
 
 function parseRecord(value: unknown, where: string): CellResult {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { classifyFailure } from "../../src/failure/classifyFailure";
 import { evidenceFromKubernetes } from "../../src/failure/kubernetesEvidence";
-import { classifyCell } from "../../src/kube/classifyCell";
+import { classifyCell } from "../../src/runs/classifyCell";
 import { SparkApplicationNotFoundError } from "../../src/kube/errors";
 import {
   applicationStateReader,

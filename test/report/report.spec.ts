@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
-import { UsageError } from "../../src/cli/stackSource";
+import { UsageError } from "../../src/config/errors";
 import { FAILURE_CLASSES } from "../../src/failure/failureClass";
 import { parseResults, readResultsFile } from "../../src/report/loadResults";
 import { writeReport } from "../../src/report/writeReport";

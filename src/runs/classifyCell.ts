@@ -2,7 +2,7 @@ import type { KubeConfig } from "@kubernetes/client-node";
 import { classifyFailure } from "../failure/classifyFailure";
 import type { Classification } from "../failure/evidence";
 import { evidenceFromKubernetes } from "../failure/kubernetesEvidence";
-import { readCellEvidence, type ReadCellOptions } from "./readCellEvidence";
+import { readCellEvidence, type ReadCellOptions } from "../kube/readCellEvidence";
 
 /** Options for `classifyCell`. */
 export interface ClassifyCellOptions extends ReadCellOptions {

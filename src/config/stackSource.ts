@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseStackFile, readStackFile } from "../config/stackFile";
+import { UsageError } from "./errors";
+import { parseStackFile, readStackFile } from "./stackFile";
 
 /** The stack file a command reads, from `--stack NAME` or `--config FILE`. */
 export interface StackSource {
@@ -9,14 +10,6 @@ export interface StackSource {
   readonly file: string;
   /** How to name it in messages. */
   readonly label: string;
-}
-
-/** A usage error: the command line itself is wrong. Printed without a stack trace, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
 }
 
 /** Resolves `--stack`/`--config` to a file, or undefined when neither is given. */
