@@ -124,7 +124,10 @@ describe("config validation", () => {
 describe("Pulumi.yaml config declarations", () => {
   const project = yaml.load(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as {
     name: string;
-    config: Record<string, { type?: string; description?: string; items?: unknown }>;
+    config: Record<
+      string,
+      { type?: string; description?: string; items?: unknown; default?: unknown }
+    >;
   };
 
   it("names the project spark-at-scale", () => {
@@ -135,6 +138,24 @@ describe("Pulumi.yaml config declarations", () => {
     expect(Object.keys(project.config).sort()).to.deep.equal(Object.keys(stackShape).sort());
     for (const [key, declaration] of Object.entries(project.config)) {
       expect(declaration.description ?? "", `${key} has a description`).to.have.length.above(10);
+    }
+  });
+
+  // Both places hold the defaults, by necessity: Pulumi makes a declared key without a default
+  // mandatory for `pulumi up`, and plan and pilot read stack files without Pulumi, so only the
+  // schema fills defaults there. The schema is the source; Pulumi.yaml must repeat it exactly.
+  it("repeats each schema default exactly, and gives none to a key the schema has none for", () => {
+    for (const [key, schema] of Object.entries(stackShape)) {
+      const parsed = schema.safeParse(undefined);
+      const schemaDefault: unknown = parsed.success ? parsed.data : undefined;
+      const declared = project.config[key].default;
+      if (declared === undefined) {
+        expect(schemaDefault, `${key}: no default in Pulumi.yaml, so none in the schema`).to.equal(
+          undefined,
+        );
+      } else {
+        expect(declared, `${key}: Pulumi.yaml's default`).to.deep.equal(schemaDefault);
+      }
     }
   });
 

@@ -1,5 +1,11 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ConfigError, UsageError } from "../config/errors";
+import {
+  DEFAULT_EXECUTOR_CORES,
+  DEFAULT_MEMORY_OVERHEAD_FACTOR,
+  FIXED_DEFAULTS,
+} from "../config/experiment";
+import { RUNNERS } from "../failure/runner";
 import { EnvironmentError } from "../pilot/environment";
 import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
@@ -87,12 +93,16 @@ export function buildCli(): Command {
     .requiredOption("--strategy <name>", "broadcast, shuffle_hash, sort_merge or auto")
     .requiredOption("--build-size <size>", "build side's in-memory size, e.g. 8g")
     .option("--skew <s>", "Zipf exponent of the build side's join key", "0")
-    .option("--keys <n>", "distinct join keys", "100000")
+    .option("--keys <n>", "distinct join keys", String(FIXED_DEFAULTS.keys))
     .option("--partitions <n>", "spark.sql.shuffle.partitions", "200")
-    .option("--cores <n>", "cores per executor", "1")
+    .option("--cores <n>", "cores per executor", String(DEFAULT_EXECUTOR_CORES))
     .option("--aqe <on|off>", "adaptive query execution", "on")
-    .option("--runner <name>", "kubernetes or local-cluster", "kubernetes")
-    .option("--overhead-factor <f>", "executor memory overhead factor (floor 384 MiB)", "0.1")
+    .option("--runner <name>", RUNNERS.join(" or "), RUNNERS[0])
+    .option(
+      "--overhead-factor <f>",
+      "executor memory overhead factor (floor 384 MiB)",
+      String(DEFAULT_MEMORY_OVERHEAD_FACTOR),
+    )
     .option("--driver-memory <size>", "driver heap, for broadcasts (default: assumed big enough)")
     .action((options: RecommendOptions) => {
       process.exitCode = runRecommend(options);

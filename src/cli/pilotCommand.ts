@@ -1,6 +1,7 @@
 import * as os from "node:os";
 import { runPilot } from "../pilot/runPilot";
 import { UsageError } from "../config/errors";
+import { BYTES_PER_MIB } from "../core/quantity";
 import { resolveStackSource } from "../config/stackSource";
 
 /** Options of `spark-at-scale pilot` as commander hands them over. */
@@ -26,7 +27,7 @@ function number(flag: string, value: string | undefined): number | undefined {
 
 /** Three quarters of this machine's memory: room for the OS and the pilot itself. */
 export function defaultMemoryBudget(): string {
-  return `${Math.floor((os.totalmem() / 2 ** 20) * 0.75)}m`;
+  return `${Math.floor((os.totalmem() / BYTES_PER_MIB) * 0.75)}m`;
 }
 
 /** Runs `pilot`; returns the exit code (0 even when cells failed: failures are results). */

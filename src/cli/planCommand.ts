@@ -1,4 +1,4 @@
-import { formatMiB } from "../core/quantity";
+import { BYTES_PER_GIB, formatMiB } from "../core/quantity";
 import { compileStack, planStack } from "../experiment/compile";
 import { diffCells } from "../experiment/diff";
 import { planReport, type PlanRow, type PlanTotals } from "../plan/planReport";
@@ -17,7 +17,7 @@ export interface PlanOptions {
   readonly diff?: string;
 }
 
-const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+const gib = (bytes: number) => `${(bytes / BYTES_PER_GIB).toFixed(2)} GiB`;
 
 function rowsTable(rows: readonly PlanRow[]): string {
   return renderTable(

@@ -31,6 +31,39 @@ function axis<T extends z.ZodType>(
     });
 }
 
+/** The optional axes' defaults: a cell on a default leaves that axis out of its name. */
+export const DEFAULT_MEMORY_OVERHEAD_FACTOR = 0.1;
+export const DEFAULT_EXECUTOR_CORES = 1;
+
+/** Zipf exponent of the build side's join key (an axis value, or `recommend --skew`). */
+export const skewValue = z
+  .number({ error: "a number" })
+  .min(0, "a Zipf exponent of 0 (uniform) or more")
+  .max(10, "at most 10");
+
+/** Spark's executor memory overhead factor (an axis value, or `recommend --overhead-factor`). */
+export const memoryOverheadFactorValue = z
+  .number({ error: "a number" })
+  .min(0, "between 0 and 1")
+  .max(1, "between 0 and 1");
+
+/** Cores per executor (an axis value, or `recommend --cores`). */
+export const executorCoresValue = z
+  .number({ error: "a number" })
+  .int("a whole number")
+  .min(1, "at least 1")
+  .max(16, "at most 16");
+
+/** Distinct join keys (a fixed setting, or `recommend --keys`). */
+export const keysValue = z.number({ error: "a number" }).int("a whole number").min(1, "at least 1");
+
+/** spark.sql.shuffle.partitions (a fixed setting, or `recommend --partitions`). */
+export const partitionsValue = z
+  .number({ error: "a number" })
+  .int("a whole number")
+  .min(1, "at least 1")
+  .max(10_000, "at most 10000");
+
 const onOff = z
   .union([z.boolean(), z.enum(["on", "off"])], { error: "true/false (or on/off)" })
   .transform((value) => value === true || value === "on");
@@ -48,22 +81,12 @@ const axesSchema = strictObject({
     z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }),
     "strategy",
   ),
-  skew: axis(
-    z
-      .number({ error: "a number" })
-      .min(0, "a Zipf exponent of 0 (uniform) or more")
-      .max(10, "at most 10"),
-    "skew",
-  ),
+  skew: axis(skewValue, "skew"),
   aqe: axis(onOff, "aqe").default([true]),
-  memoryOverheadFactor: axis(
-    z.number({ error: "a number" }).min(0, "between 0 and 1").max(1, "between 0 and 1"),
-    "memoryOverheadFactor",
-  ).default([0.1]),
-  executorCores: axis(
-    z.number().int("a whole number").min(1, "at least 1").max(16, "at most 16"),
-    "executorCores",
-  ).default([1]),
+  memoryOverheadFactor: axis(memoryOverheadFactorValue, "memoryOverheadFactor").default([
+    DEFAULT_MEMORY_OVERHEAD_FACTOR,
+  ]),
+  executorCores: axis(executorCoresValue, "executorCores").default([DEFAULT_EXECUTOR_CORES]),
 });
 
 /** Settings every cell shares. */
@@ -76,13 +99,8 @@ const fixedSchema = strictObject({
     .default(2),
   driverMemory: sparkMemory("driver memory", MIN_EXECUTOR_MIB).default("2g"),
   probeSize: sparkMemory("probe-side size").default("1g"),
-  keys: z.number().int("a whole number").min(1, "at least 1").default(100_000),
-  partitions: z
-    .number()
-    .int("a whole number")
-    .min(1, "at least 1")
-    .max(10_000, "at most 10000")
-    .default(64),
+  keys: keysValue.default(100_000),
+  partitions: partitionsValue.default(64),
   seed: z.number().int("a whole number").default(42),
   repeats: z.number().int("a whole number").min(1, "at least 1").max(20, "at most 20").default(1),
   concurrency: z
@@ -106,6 +124,9 @@ const fixedSchema = strictObject({
     .max(24 * 60, "at most 1440")
     .default(30),
 });
+
+/** The fixed settings of an experiment that declares none: the one source of their defaults. */
+export const FIXED_DEFAULTS = fixedSchema.parse({});
 
 /** The axes a cell's parameters vary on, in the order cells list them. */
 export const AXIS_NAMES = [
@@ -136,7 +157,7 @@ export const experimentSchema = strictObject({
   name: dnsLabel("an experiment name", 40),
   description: z.string().default(""),
   axes: axesSchema,
-  fixed: fixedSchema.default(fixedSchema.parse({})),
+  fixed: fixedSchema.default(FIXED_DEFAULTS),
   exclude: z.array(exclusionSchema).default([]),
 }).superRefine((experiment, ctx) => {
   // An exclusion naming a value that is not on its axis matches nothing: almost surely a typo.

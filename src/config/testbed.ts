@@ -54,7 +54,8 @@ export const testbedShape = {
     .refine((cidr) => cidr.endsWith("/28"), { error: "GKE needs a /28 for the control plane" })
     .default("172.16.0.0/28"),
   masterAuthorizedNetworks: z.array(ipv4Cidr).default([]),
-  systemPool: systemPoolSchema.default({ machineType: "e2-standard-4", minNodes: 1, maxNodes: 2 }),
+  // Parsing {} fills each field's default, so the pool's defaults are written once, above.
+  systemPool: systemPoolSchema.prefault({}),
   experimentPools: z
     .array(experimentPoolSchema, { error: "a list of experiment pools is required" })
     .min(1, "at least one experiment pool (a memory tier for executors)")

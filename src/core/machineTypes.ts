@@ -5,6 +5,8 @@
  * error rather than a guess, because every cell's pool placement is derived from it.
  */
 
+import { MIB_PER_GIB } from "./quantity";
+
 /** Nominal shape of a GCE machine type. */
 export interface MachineShape {
   /** Virtual CPUs. */
@@ -15,31 +17,29 @@ export interface MachineShape {
   readonly usdPerHour: number;
 }
 
-const GIB = 1024;
-
 /**
  * Machine types → shape. Prices: GCE on-demand list prices for us-central1 (vCPU + memory),
  * rounded to the cent; other regions differ by a few percent and spot is far cheaper, so
  * estimates built on them are an order of magnitude, not a bill.
  */
 export const MACHINE_TYPES: Readonly<Record<string, MachineShape>> = {
-  "e2-medium": { vcpus: 2, memoryMiB: 4 * GIB, usdPerHour: 0.03 },
-  "e2-standard-2": { vcpus: 2, memoryMiB: 8 * GIB, usdPerHour: 0.07 },
-  "e2-standard-4": { vcpus: 4, memoryMiB: 16 * GIB, usdPerHour: 0.13 },
-  "e2-standard-8": { vcpus: 8, memoryMiB: 32 * GIB, usdPerHour: 0.27 },
-  "e2-standard-16": { vcpus: 16, memoryMiB: 64 * GIB, usdPerHour: 0.54 },
-  "e2-highmem-2": { vcpus: 2, memoryMiB: 16 * GIB, usdPerHour: 0.09 },
-  "e2-highmem-4": { vcpus: 4, memoryMiB: 32 * GIB, usdPerHour: 0.18 },
-  "e2-highmem-8": { vcpus: 8, memoryMiB: 64 * GIB, usdPerHour: 0.36 },
-  "e2-highmem-16": { vcpus: 16, memoryMiB: 128 * GIB, usdPerHour: 0.72 },
-  "n2-standard-2": { vcpus: 2, memoryMiB: 8 * GIB, usdPerHour: 0.1 },
-  "n2-standard-4": { vcpus: 4, memoryMiB: 16 * GIB, usdPerHour: 0.19 },
-  "n2-standard-8": { vcpus: 8, memoryMiB: 32 * GIB, usdPerHour: 0.39 },
-  "n2-highmem-2": { vcpus: 2, memoryMiB: 16 * GIB, usdPerHour: 0.13 },
-  "n2-highmem-4": { vcpus: 4, memoryMiB: 32 * GIB, usdPerHour: 0.26 },
-  "n2-highmem-8": { vcpus: 8, memoryMiB: 64 * GIB, usdPerHour: 0.52 },
-  "n2-highmem-16": { vcpus: 16, memoryMiB: 128 * GIB, usdPerHour: 1.05 },
-  "n2-highmem-32": { vcpus: 32, memoryMiB: 256 * GIB, usdPerHour: 2.1 },
+  "e2-medium": { vcpus: 2, memoryMiB: 4 * MIB_PER_GIB, usdPerHour: 0.03 },
+  "e2-standard-2": { vcpus: 2, memoryMiB: 8 * MIB_PER_GIB, usdPerHour: 0.07 },
+  "e2-standard-4": { vcpus: 4, memoryMiB: 16 * MIB_PER_GIB, usdPerHour: 0.13 },
+  "e2-standard-8": { vcpus: 8, memoryMiB: 32 * MIB_PER_GIB, usdPerHour: 0.27 },
+  "e2-standard-16": { vcpus: 16, memoryMiB: 64 * MIB_PER_GIB, usdPerHour: 0.54 },
+  "e2-highmem-2": { vcpus: 2, memoryMiB: 16 * MIB_PER_GIB, usdPerHour: 0.09 },
+  "e2-highmem-4": { vcpus: 4, memoryMiB: 32 * MIB_PER_GIB, usdPerHour: 0.18 },
+  "e2-highmem-8": { vcpus: 8, memoryMiB: 64 * MIB_PER_GIB, usdPerHour: 0.36 },
+  "e2-highmem-16": { vcpus: 16, memoryMiB: 128 * MIB_PER_GIB, usdPerHour: 0.72 },
+  "n2-standard-2": { vcpus: 2, memoryMiB: 8 * MIB_PER_GIB, usdPerHour: 0.1 },
+  "n2-standard-4": { vcpus: 4, memoryMiB: 16 * MIB_PER_GIB, usdPerHour: 0.19 },
+  "n2-standard-8": { vcpus: 8, memoryMiB: 32 * MIB_PER_GIB, usdPerHour: 0.39 },
+  "n2-highmem-2": { vcpus: 2, memoryMiB: 16 * MIB_PER_GIB, usdPerHour: 0.13 },
+  "n2-highmem-4": { vcpus: 4, memoryMiB: 32 * MIB_PER_GIB, usdPerHour: 0.26 },
+  "n2-highmem-8": { vcpus: 8, memoryMiB: 64 * MIB_PER_GIB, usdPerHour: 0.52 },
+  "n2-highmem-16": { vcpus: 16, memoryMiB: 128 * MIB_PER_GIB, usdPerHour: 1.05 },
+  "n2-highmem-32": { vcpus: 32, memoryMiB: 256 * MIB_PER_GIB, usdPerHour: 2.1 },
 };
 
 /** The machine type names, sorted, for error messages and schemas. */
@@ -54,10 +54,10 @@ export const EVICTION_THRESHOLD_MIB = 100;
  * 2 % of anything above 128 GiB (GKE docs, "Node allocatable resources", Standard clusters).
  */
 const RESERVATION_TIERS: ReadonlyArray<{ readonly sizeMiB: number; readonly fraction: number }> = [
-  { sizeMiB: 4 * GIB, fraction: 0.25 },
-  { sizeMiB: 4 * GIB, fraction: 0.2 },
-  { sizeMiB: 8 * GIB, fraction: 0.1 },
-  { sizeMiB: 112 * GIB, fraction: 0.06 },
+  { sizeMiB: 4 * MIB_PER_GIB, fraction: 0.25 },
+  { sizeMiB: 4 * MIB_PER_GIB, fraction: 0.2 },
+  { sizeMiB: 8 * MIB_PER_GIB, fraction: 0.1 },
+  { sizeMiB: 112 * MIB_PER_GIB, fraction: 0.06 },
   { sizeMiB: Number.POSITIVE_INFINITY, fraction: 0.02 },
 ];
 

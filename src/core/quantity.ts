@@ -2,15 +2,23 @@
  * Memory quantities, in the two spellings this project reads: Spark's (`512m`, `4g`, binary
  * units, case-insensitive) and Kubernetes' (`512Mi`, `4Gi`, plus decimal `M`/`G`). Everything
  * is normalised to whole MiB, the unit Spark and the node-pool arithmetic both work in.
+ *
+ * The unit constants below are the project's only ones; each name says what it counts, so a
+ * "GiB" can never mean MiB in one file and bytes in another.
  */
 
-const MIB = 1024 * 1024;
+/** MiB in one GiB. */
+export const MIB_PER_GIB = 1024;
+/** Bytes in one MiB. */
+export const BYTES_PER_MIB = 1024 * 1024;
+/** Bytes in one GiB. */
+export const BYTES_PER_GIB = MIB_PER_GIB * BYTES_PER_MIB;
 
 const SPARK_UNITS: Readonly<Record<string, number>> = {
   k: 1 / 1024,
   m: 1,
-  g: 1024,
-  t: 1024 * 1024,
+  g: MIB_PER_GIB,
+  t: MIB_PER_GIB * MIB_PER_GIB,
 };
 
 /** A Spark memory string such as `512m` or `4g` (what `spark.executor.memory` accepts). */
@@ -26,7 +34,7 @@ export function sparkMemoryToMiB(value: string): number | undefined {
 
 /** Formats MiB the way Spark's config expects it (`4096m` is unambiguous; `4g` rounds). */
 export function mibToSparkMemory(mib: number): string {
-  return mib % 1024 === 0 ? `${mib / 1024}g` : `${Math.round(mib)}m`;
+  return mib % MIB_PER_GIB === 0 ? `${mib / MIB_PER_GIB}g` : `${Math.round(mib)}m`;
 }
 
 /** Formats MiB as a Kubernetes quantity (`Mi`), the unit pod limits are stated in. */
@@ -34,10 +42,7 @@ export function mibToKubernetesQuantity(mib: number): string {
   return `${Math.ceil(mib)}Mi`;
 }
 
-/** Bytes in one MiB, for code that needs to move between bytes and MiB. */
-export const BYTES_PER_MIB = MIB;
-
 /** Formats a size in MiB for people: `13.3 GiB`, `512 MiB`. */
 export function formatMiB(mib: number): string {
-  return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
+  return mib >= MIB_PER_GIB ? `${(mib / MIB_PER_GIB).toFixed(1)} GiB` : `${Math.round(mib)} MiB`;
 }

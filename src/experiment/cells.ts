@@ -1,5 +1,10 @@
 import { ConfigError } from "../config/errors";
-import type { ExperimentConfig, JoinStrategy } from "../config/experiment";
+import {
+  DEFAULT_EXECUTOR_CORES,
+  DEFAULT_MEMORY_OVERHEAD_FACTOR,
+  type ExperimentConfig,
+  type JoinStrategy,
+} from "../config/experiment";
 import { BYTES_PER_MIB, formatMiB, mibToSparkMemory, sparkMemoryToMiB } from "../core/quantity";
 import type { Toleration } from "../spark/sparkApplication";
 import { EXPERIMENT_TAINT_KEY, POOL_LABEL, type PoolSpec } from "../testbed/pools";
@@ -90,9 +95,6 @@ const STRATEGY_CODES: Readonly<Record<JoinStrategy, string>> = {
   auto: "auto",
 };
 
-const DEFAULT_OVERHEAD_FACTOR = 0.1;
-const DEFAULT_CORES = 1;
-
 /** A number as a DNS-safe token: 0.25 -> 0p25. */
 function token(value: number): string {
   return String(value).replace(".", "p").replace("+", "");
@@ -111,9 +113,9 @@ export function cellName(p: CellParameters): string {
     `s${token(p.skew)}`,
     p.aqe ? "aqe" : "noaqe",
   ];
-  if (p.memoryOverheadFactor !== DEFAULT_OVERHEAD_FACTOR)
+  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
     parts.push(`o${token(p.memoryOverheadFactor)}`);
-  if (p.executorCores !== DEFAULT_CORES) parts.push(`c${p.executorCores}`);
+  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
   parts.push(String(p.repeat));
   return parts.join("-").toLowerCase();
 }
@@ -167,7 +169,8 @@ function sizeOf(p: CellParameters, experiment: ExperimentConfig): CellSizing {
     probeBytes: (sparkMemoryToMiB(experiment.fixed.probeSize) ?? 0) * BYTES_PER_MIB,
     executorInstances: experiment.fixed.executorInstances,
     driverMemoryMiB,
-    driverPodMemoryMiB: podMemoryMiB(driverMemoryMiB, DEFAULT_OVERHEAD_FACTOR),
+    // Drivers keep Spark's default factor, which is also the axis default.
+    driverPodMemoryMiB: podMemoryMiB(driverMemoryMiB, DEFAULT_MEMORY_OVERHEAD_FACTOR),
   };
 }
 

@@ -1,12 +1,6 @@
 import type { FailureClass } from "./failureClass";
 import type { FinalState } from "./finalState";
-
-/**
- * Where the cell ran. It matters to the classifier because only Kubernetes puts a memory limit
- * on each executor's container: exit 137 means "container OOM" there, and nothing in particular
- * on `local-cluster`, whose executors are plain child processes.
- */
-export type Runner = "kubernetes" | "local-cluster";
+import type { Runner } from "./runner";
 
 /** How one container (or, locally, one process) ended. */
 export interface ContainerTermination {

@@ -1,4 +1,5 @@
-import type { FailureEvidence, Runner } from "./evidence";
+import type { FailureEvidence } from "./evidence";
+import type { Runner } from "./runner";
 import { excerptAround } from "./excerpt";
 
 /**

@@ -8,7 +8,6 @@ export type {
   EvidenceSummary,
   ExecutorTermination,
   FailureEvidence,
-  Runner,
   WorkloadError,
   WorkloadOutcome,
 } from "./evidence";
@@ -16,6 +15,8 @@ export { MAX_EXCERPT_CHARS } from "./excerpt";
 export { FAILURE_CLASS_DESCRIPTIONS, FAILURE_CLASSES, isFailureClass } from "./failureClass";
 export type { FailureClass } from "./failureClass";
 export { FINAL_STATES, isFinalState } from "./finalState";
+export { RUNNERS } from "./runner";
+export type { Runner } from "./runner";
 export type { FinalState } from "./finalState";
 export { evidenceFromKubernetes } from "./kubernetesEvidence";
 export type { KubernetesCellObjects } from "./kubernetesEvidence";

@@ -16,6 +16,7 @@
  * fewest bounds; among those, the documented default when it is one of them, else the value
  * closest to it. So the results only move a factor as far as they must.
  */
+import { BYTES_PER_MIB as MIB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
 import {
   constraintChecks,
@@ -26,8 +27,6 @@ import {
   type Prediction,
 } from "./predict";
 import { inputFromRecord, observedOutcome, type RecordFallback } from "./records";
-
-const MIB = 1024 * 1024;
 
 /** One thing a finished cell says about a factor. */
 export interface Bound {

@@ -8,8 +8,7 @@
  *   that results can refit are marked "calibrated".
  */
 
-const MIB = 1024 * 1024;
-const GIB = 1024 * MIB;
+import { BYTES_PER_GIB as GIB, BYTES_PER_MIB as MIB } from "../core/quantity";
 
 // ---------------------------------------------------------------------------------------------
 // Unified memory (core/src/main/scala/org/apache/spark/memory/UnifiedMemoryManager.scala)

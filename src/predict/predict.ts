@@ -11,7 +11,8 @@
  */
 import type { CellParameters, CellSizing } from "../experiment/cells";
 import type { FailureClass } from "../failure/failureClass";
-import type { CellResult } from "../results/cellResult";
+import { BYTES_PER_GIB as GIB, BYTES_PER_MIB as MIB } from "../core/quantity";
+import type { Runner } from "../failure/runner";
 import {
   DEFAULT_DRIVER_BUILD_FACTOR,
   DEFAULT_EXECUTOR_HEAP_BASELINE_MIB,
@@ -37,11 +38,8 @@ import {
 } from "./relation";
 import { DEFAULT_AQE_SETTINGS, shufflePlan, type AqeSettings } from "./shuffleTasks";
 
-const MIB = 1024 * 1024;
-const GIB = 1024 * MIB;
-
 /** Where a cell runs: Kubernetes pods have a memory limit, local-cluster processes none. */
-export type Runner = CellResult["runner"];
+export type { Runner };
 
 /** Spark settings the model reads; Spark 4.0's defaults unless a cell overrides them. */
 export interface SparkSettings extends AqeSettings {

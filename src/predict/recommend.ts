@@ -5,8 +5,12 @@
  * broadcast limits, result size) merely passing — those do not change with executor memory,
  * so when one fails no heap helps and there is no recommendation.
  */
-import type { JoinStrategy } from "../config/experiment";
-import { mibToSparkMemory } from "../core/quantity";
+import {
+  DEFAULT_MEMORY_OVERHEAD_FACTOR,
+  FIXED_DEFAULTS,
+  type JoinStrategy,
+} from "../config/experiment";
+import { BYTES_PER_MIB as MIB, mibToSparkMemory, sparkMemoryToMiB } from "../core/quantity";
 import type { CellParameters, CellSizing } from "../experiment/cells";
 import { memoryOverheadMiB } from "../experiment/sizing";
 import { MIN_EXECUTOR_HEAP_MIB, SAFE_MARGIN } from "./constants";
@@ -19,8 +23,6 @@ import {
   type SparkSettings,
 } from "./predict";
 import type { PayloadKind } from "./relation";
-
-const MIB = 1024 * 1024;
 
 export interface RecommendInput {
   readonly strategy: JoinStrategy;
@@ -68,9 +70,10 @@ export function defaultHeapCandidatesMiB(): number[] {
   return out;
 }
 
-const DEFAULT_OVERHEAD_FACTOR = 0.1;
-const DEFAULT_PROBE_BYTES = 1024 * MIB;
-const DEFAULT_EXECUTOR_INSTANCES = 2;
+// An experiment's defaults: the cell `recommend` describes is one an experiment would run.
+const DEFAULT_OVERHEAD_FACTOR = DEFAULT_MEMORY_OVERHEAD_FACTOR;
+const DEFAULT_PROBE_BYTES = (sparkMemoryToMiB(FIXED_DEFAULTS.probeSize) ?? 0) * MIB;
+const DEFAULT_EXECUTOR_INSTANCES = FIXED_DEFAULTS.executorInstances;
 
 /** The cell `input` describes at a given heap. */
 function cellAt(input: RecommendInput, heapMiB: number) {

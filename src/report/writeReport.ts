@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AXIS_NAMES, JOIN_STRATEGIES } from "../config/experiment";
+import { AXIS_NAMES, FIXED_DEFAULTS, JOIN_STRATEGIES } from "../config/experiment";
 import { accuracy, type AccuracyReport } from "../predict/accuracy";
 import { leaveOneOut } from "../predict/calibrate";
 import type { Prediction } from "../predict/predict";
@@ -120,8 +120,9 @@ export async function writeReport(
 ): Promise<Report> {
   if (records.length === 0) throw new Error("no cell records to report on");
   // A cell that died before its result line carries no --keys/--partitions: assume the
-  // experiment defaults (src/config/experiment.ts) for it.
-  const pairs = leaveOneOut(records, { fallback: { keys: 100_000, partitions: 64 } });
+  // experiment defaults for it.
+  const { keys, partitions } = FIXED_DEFAULTS;
+  const pairs = leaveOneOut(records, { fallback: { keys, partitions } });
   const report = accuracy(pairs.map((p) => ({ observed: p.record, predicted: p.prediction })));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "results.csv"), csv(pairs));

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { JOIN_STRATEGIES } from "../config/experiment";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { FINAL_STATES } from "../failure/finalState";
+import { RUNNERS } from "../failure/runner";
 
 /**
  * The record of one finished cell: a value of the stack output `cells`, one line of the pilot's
@@ -38,7 +39,7 @@ export const cellResultSchema = z.strictObject({
   /** Cell name. */
   cell: z.string(),
   /** Where it ran. */
-  runner: z.enum(["kubernetes", "local-cluster"]),
+  runner: z.enum(RUNNERS),
   /** The cell's axis values, as declared (unscaled). */
   parameters: parametersSchema,
   /** Sizes the cell actually ran with (scaled by the pilot's scale factor, if any). */
