@@ -111,13 +111,19 @@ export function buildCli(): Command {
   return program;
 }
 
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return error instanceof Error && typeof code === "string" && typeof syscall === "string";
+}
+
 /** Entry point: parses argv, runs the command, turns known errors into messages and exit codes. */
 export async function main(argv: readonly string[]): Promise<void> {
   try {
     await buildCli().parseAsync(argv, { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      process.exitCode = error.exitCode;
+      // Commander has printed its message; a wrong command line exits 2 like every usage error.
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
     } else if (error instanceof UsageError || error instanceof InvalidArgumentError) {
       console.error(`spark-at-scale: ${error.message}`);
       process.exitCode = 2;
@@ -126,6 +132,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = 3;
     } else if (error instanceof ConfigError) {
       console.error(error.message);
+      process.exitCode = 1;
+    } else if (isSystemError(error)) {
+      // A file or process the system refused (disk full, a file vanished mid-run): one line,
+      // no stack trace. Inputs named on the command line are checked before this point.
+      console.error(`spark-at-scale: ${error.message}`);
       process.exitCode = 1;
     } else {
       throw error;

@@ -1,8 +1,8 @@
 import * as os from "node:os";
 import { runPilot } from "../pilot/runPilot";
-import { UsageError } from "../config/errors";
 import { BYTES_PER_MIB } from "../core/quantity";
 import { resolveStackSource } from "../config/stackSource";
+import { checkOutputFolder, numberOption } from "./options";
 
 /** Options of `spark-at-scale pilot` as commander hands them over. */
 export interface PilotCommandOptions {
@@ -17,13 +17,8 @@ export interface PilotCommandOptions {
   readonly sparkSubmit?: string;
 }
 
-function number(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const parsed = Number(value);
-  if (value.trim() === "" || Number.isNaN(parsed))
-    throw new UsageError(`${flag} ${value}: not a number`);
-  return parsed;
-}
+const number = (flag: string, value: string | undefined): number | undefined =>
+  value === undefined ? undefined : numberOption(flag, value);
 
 /** Three quarters of this machine's memory: room for the OS and the pilot itself. */
 export function defaultMemoryBudget(): string {
@@ -32,6 +27,7 @@ export function defaultMemoryBudget(): string {
 
 /** Runs `pilot`; returns the exit code (0 even when cells failed: failures are results). */
 export async function runPilotCommand(options: PilotCommandOptions): Promise<number> {
+  checkOutputFolder("--results", options.results);
   await runPilot({
     source: resolveStackSource(options),
     scale: number("--scale", options.scale) ?? 1,

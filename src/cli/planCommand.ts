@@ -6,6 +6,7 @@ import { readWorkloadScript } from "../experiment/workloadScript";
 import { ConfigError, UsageError } from "../config/errors";
 import { readStackFileAtRef, readStackSource, resolveStackSource } from "../config/stackSource";
 import { renderTable } from "../core/textTable";
+import { checkOutputFolder } from "./options";
 import { writeManifests } from "./writeManifests";
 
 /** Options of `spark-at-scale plan`. */
@@ -67,6 +68,7 @@ function totalsText(t: PlanTotals): string {
 export function runPlan(options: PlanOptions, print: (text: string) => void = console.log): number {
   const source = resolveStackSource(options);
   if (!source) throw new UsageError("plan needs --stack NAME or --config FILE");
+  if (options.out !== undefined) checkOutputFolder("--out", options.out);
   const raw = readStackSource(source);
   const planned = planStack(raw, source.label);
   if (!planned.plan || !planned.config.experiment) {

@@ -1,7 +1,17 @@
-import { JOIN_STRATEGIES, type JoinStrategy } from "../config/experiment";
-import { BYTES_PER_MIB, formatMiB, sparkMemoryToMiB } from "../core/quantity";
-import { recommendExecutorMemory } from "../predict/recommend";
 import { UsageError } from "../config/errors";
+import {
+  executorCoresValue,
+  JOIN_STRATEGIES,
+  keysValue,
+  memoryOverheadFactorValue,
+  partitionsValue,
+  skewValue,
+  type JoinStrategy,
+} from "../config/experiment";
+import { BYTES_PER_MIB, formatMiB, sparkMemoryToMiB } from "../core/quantity";
+import { RUNNERS, type Runner } from "../failure/runner";
+import { recommendExecutorMemory } from "../predict/recommend";
+import { checkedNumberOption } from "./options";
 
 /** Options of `spark-at-scale recommend` as commander hands them over. */
 export interface RecommendOptions {
@@ -15,19 +25,6 @@ export interface RecommendOptions {
   readonly runner: string;
   readonly overheadFactor: string;
   readonly driverMemory?: string;
-}
-
-function positive(flag: string, value: string, integer: boolean): number {
-  const parsed = Number(value);
-  if (
-    value.trim() === "" ||
-    !Number.isFinite(parsed) ||
-    parsed < 0 ||
-    (integer && !Number.isInteger(parsed))
-  ) {
-    throw new UsageError(`${flag} ${value}: ${integer ? "a whole number" : "a number"}, 0 or more`);
-  }
-  return parsed;
 }
 
 function memory(flag: string, value: string): number {
@@ -46,20 +43,24 @@ export function runRecommend(
   }
   if (options.aqe !== "on" && options.aqe !== "off")
     throw new UsageError(`--aqe ${options.aqe}: on or off`);
-  if (options.runner !== "kubernetes" && options.runner !== "local-cluster") {
-    throw new UsageError(`--runner ${options.runner}: kubernetes or local-cluster`);
+  if (!(RUNNERS as readonly string[]).includes(options.runner)) {
+    throw new UsageError(`--runner ${options.runner}: ${RUNNERS.join(" or ")}`);
   }
   const buildMiB = memory("--build-size", options.buildSize);
   const recommendation = recommendExecutorMemory({
     strategy: options.strategy as JoinStrategy,
     buildBytes: buildMiB * BYTES_PER_MIB,
-    skew: positive("--skew", options.skew, false),
-    keys: Math.max(1, positive("--keys", options.keys, true)),
-    partitions: Math.max(1, positive("--partitions", options.partitions, true)),
-    executorCores: Math.max(1, positive("--cores", options.cores, true)),
+    skew: checkedNumberOption("--skew", options.skew, skewValue),
+    keys: checkedNumberOption("--keys", options.keys, keysValue),
+    partitions: checkedNumberOption("--partitions", options.partitions, partitionsValue),
+    executorCores: checkedNumberOption("--cores", options.cores, executorCoresValue),
     aqe: options.aqe === "on",
-    runner: options.runner,
-    overheadFactor: positive("--overhead-factor", options.overheadFactor, false),
+    runner: options.runner as Runner,
+    overheadFactor: checkedNumberOption(
+      "--overhead-factor",
+      options.overheadFactor,
+      memoryOverheadFactorValue,
+    ),
     driverMemoryMiB:
       options.driverMemory === undefined
         ? undefined

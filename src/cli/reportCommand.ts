@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { readResultsFile, readStackResults } from "../report/loadResults";
 import { writeReport } from "../report/writeReport";
+import { checkOutputFolder } from "./options";
 import { UsageError } from "../config/errors";
 
 /** Options of `spark-at-scale report`. */
@@ -29,6 +30,7 @@ export async function runReport(
     (options.stack
       ? path.join("results", options.stack, "report")
       : path.join(path.dirname(source), "report"));
+  checkOutputFolder("--out", out);
   const report = await writeReport(
     records,
     out,

@@ -15,6 +15,15 @@ export class UsageError extends Error {
   }
 }
 
+/** Why a file could not be read, in words (a folder, no permission, missing). */
+export function readProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EISDIR") return "a folder, not a file";
+  if (code === "EACCES" || code === "EPERM") return "not readable (permission denied)";
+  if (code === "ENOENT") return "no such file";
+  return (error as Error).message;
+}
+
 /** A config that cannot be used: every problem, each naming the key, the value and what is allowed. */
 export class ConfigError extends Error {
   constructor(

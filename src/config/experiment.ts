@@ -6,8 +6,12 @@ import { strictObject, dnsLabel } from "./schemaHelpers";
 export const JOIN_STRATEGIES = ["broadcast", "shuffle_hash", "sort_merge", "auto"] as const;
 export type JoinStrategy = (typeof JOIN_STRATEGIES)[number];
 
-/** Spark refuses executors below 450 MiB (1.5 x its 300 MiB reserved memory). */
-const MIN_EXECUTOR_MIB = 450;
+/**
+ * Spark refuses a JVM heap under 450 MiB: 1.5 x its 300 MiB reserved memory
+ * (UnifiedMemoryManager.getMaxMemory). The one copy of this fact: config checks executor and
+ * driver memory against it, the pilot its scaled heaps, the predictor its candidate heaps.
+ */
+export const MIN_SPARK_HEAP_MIB = 450;
 
 const sparkMemory = (what: string, minMiB = 1) =>
   z
@@ -70,7 +74,7 @@ const onOff = z
 
 /** The matrix: every combination of these values is a cell. */
 const axesSchema = strictObject({
-  executorMemory: axis(sparkMemory("executor memory", MIN_EXECUTOR_MIB), "executorMemory", (v) =>
+  executorMemory: axis(sparkMemory("executor memory", MIN_SPARK_HEAP_MIB), "executorMemory", (v) =>
     sparkMemoryToMiB(v),
   ),
   tableRatio: axis(
@@ -97,7 +101,7 @@ const fixedSchema = strictObject({
     .min(1, "at least 1")
     .max(64, "at most 64")
     .default(2),
-  driverMemory: sparkMemory("driver memory", MIN_EXECUTOR_MIB).default("2g"),
+  driverMemory: sparkMemory("driver memory", MIN_SPARK_HEAP_MIB).default("2g"),
   probeSize: sparkMemory("probe-side size").default("1g"),
   keys: keysValue.default(100_000),
   partitions: partitionsValue.default(64),

@@ -7,7 +7,11 @@ import { z } from "zod";
 export function strictObject<Shape extends z.ZodRawShape>(shape: Shape) {
   const allowed = Object.keys(shape).sort().join(", ");
   return z.strictObject(shape, {
-    error: (issue) => (issue.code === "unrecognized_keys" ? `allowed keys: ${allowed}` : undefined),
+    error: (issue) => {
+      if (issue.code === "unrecognized_keys") return `allowed keys: ${allowed}`;
+      if (issue.code === "invalid_type") return `a mapping with the keys ${allowed}`;
+      return undefined;
+    },
   });
 }
 

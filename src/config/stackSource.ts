@@ -24,6 +24,9 @@ export function resolveStackSource(
     if (!fs.existsSync(options.config)) {
       throw new UsageError(`--config ${options.config}: no such file`);
     }
+    if (fs.statSync(options.config).isDirectory()) {
+      throw new UsageError(`--config ${options.config}: a folder; give the stack file itself`);
+    }
     return { file: options.config, label: options.config };
   }
   if (options.stack) {
@@ -49,7 +52,7 @@ export function resolveStackSource(
 
 /** This project's keys from a stack file. */
 export function readStackSource(source: StackSource): Record<string, unknown> {
-  return readStackFile(source.file);
+  return readStackFile(source.file, source.label);
 }
 
 /**

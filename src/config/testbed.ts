@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closestLocations, isKnownLocation } from "../core/gcpLocations";
 import { MACHINE_TYPES, MACHINE_TYPE_NAMES } from "../core/machineTypes";
 import { dnsLabel, ipv4Cidr, nodeCount, strictObject } from "./schemaHelpers";
 
@@ -37,12 +38,11 @@ export const testbedShape = {
       /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
       "a GCP project ID: 6-30 lowercase letters, digits or '-', starting with a letter",
     ),
-  location: z
-    .string({ error: "a GCP region or zone is required" })
-    .regex(
-      /^[a-z]+-[a-z]+[0-9]+(-[a-z])?$/,
-      "a GCP region (us-central1: regional cluster) or zone (us-central1-a: zonal cluster)",
-    ),
+  location: z.string({ error: "a GCP region or zone is required" }).refine(isKnownLocation, {
+    error: (issue) =>
+      "a GCP region (us-central1: regional cluster) or zone (us-central1-a: zonal cluster) " +
+      `this project knows (src/core/gcpLocations.ts); closest: ${closestLocations(String(issue.input)).join(", ")}`,
+  }),
   clusterName: dnsLabel("a cluster name", 40).default("spark-at-scale"),
   releaseChannel: z
     .enum(["RAPID", "REGULAR", "STABLE"], { error: "one of RAPID, REGULAR, STABLE" })

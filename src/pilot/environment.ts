@@ -59,6 +59,9 @@ export function findLocalSpark(
       `pyspark not found: no ${sparkSubmit}. Create the venv with \`bash scripts/bootstrap.sh\` (npm start does it).`,
     );
   }
+  if (!fs.statSync(sparkSubmit).isFile()) {
+    throw new EnvironmentError(`${sparkSubmit}: a folder, not the spark-submit script`);
+  }
   const venvPython = path.join(path.dirname(sparkSubmit), "python");
   const python = fs.existsSync(venvPython) ? venvPython : "python3";
   const home = spawnSync(

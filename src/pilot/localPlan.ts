@@ -1,10 +1,8 @@
-import type { ExperimentConfig } from "../config/experiment";
+import { MIN_SPARK_HEAP_MIB, type ExperimentConfig } from "../config/experiment";
 import type { CellSpec, CellSizing } from "../experiment/cells";
 import { workloadArguments } from "../experiment/cells";
 import { BYTES_PER_MIB, formatMiB } from "../core/quantity";
 
-/** Spark refuses a JVM heap under 450 MiB (1.5 x its 300 MiB reserved memory). */
-export const MIN_SPARK_HEAP_MIB = 450;
 /** Memory a JVM uses beyond its heap (metaspace, threads, direct buffers), budgeted per JVM. */
 export const LOCAL_JVM_OVERHEAD_MIB = 384;
 /** The Python driver process that runs the workload script. */
@@ -94,11 +92,16 @@ export function planLocalCells(
       const scalableMiB =
         spec.sizing.driverMemoryMiB + spec.sizing.executorInstances * spec.sizing.heapMiB;
       const fits = Math.floor(((options.memoryBudgetMiB - fixedMiB) / scalableMiB) * 100) / 100;
+      // A scale that leaves a heap under Spark's minimum (or below zero) fits nothing.
+      const smallestHeapMiB = Math.min(spec.sizing.heapMiB, spec.sizing.driverMemoryMiB);
+      const remedy =
+        fits > 0 && Math.floor(smallestHeapMiB * fits) >= MIN_SPARK_HEAP_MIB
+          ? `run with --scale ${fits} or less (sizes keep their ratio to executor memory), or raise --memory-budget`
+          : `no --scale fits it (Spark needs ${MIN_SPARK_HEAP_MIB} MiB heaps); raise --memory-budget`;
       problems.push(
         `cell ${spec.name}: needs ${formatMiB(cell.footprintMiB)} (driver ${formatMiB(cell.sizing.driverMemoryMiB)} + ` +
           `${cell.sizing.executorInstances} executors x ${formatMiB(cell.sizing.heapMiB)}, plus JVM overheads) but the ` +
-          `memory budget is ${formatMiB(options.memoryBudgetMiB)}; run with --scale ${fits} or less (sizes keep their ` +
-          `ratio to executor memory), or raise --memory-budget`,
+          `memory budget is ${formatMiB(options.memoryBudgetMiB)}; ${remedy}`,
       );
       continue;
     }

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { readProblem, UsageError } from "../config/errors";
 import { cellResultSchema, type CellResult } from "../results/cellResult";
 
 /**
@@ -22,23 +23,32 @@ export class ResultsStore {
       if (/^results\.jsonl\.\d+\.tmp$/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
     }
     if (fs.existsSync(store.file)) {
-      const lines = fs
-        .readFileSync(store.file, "utf8")
-        .split("\n")
-        .filter((l) => l.trim() !== "");
+      let text: string;
+      try {
+        text = fs.readFileSync(store.file, "utf8");
+      } catch (error) {
+        throw new UsageError(
+          `${store.file}: ${readProblem(error)}; the pilot keeps its results there`,
+        );
+      }
+      // Earlier results that cannot be read are never overwritten: the user decides.
+      const keep = "move it away, or write elsewhere with --results";
+      const lines = text.split("\n").filter((l) => l.trim() !== "");
       lines.forEach((line, index) => {
         let parsed: unknown;
         try {
           parsed = JSON.parse(line);
         } catch {
-          throw new Error(
-            `${store.file}:${index + 1}: not a JSON line; the file was not written by this pilot`,
+          throw new UsageError(
+            `${store.file}:${index + 1}: not a whole JSON line (cut short, or not written by this pilot); ${keep}`,
           );
         }
         const result = cellResultSchema.safeParse(parsed);
         if (!result.success) {
-          throw new Error(
-            `${store.file}:${index + 1}: not a cell record (${result.error.issues[0]?.message ?? "invalid"})`,
+          const issue = result.error.issues[0];
+          const at = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+          throw new UsageError(
+            `${store.file}:${index + 1}: not a cell record (${at}${issue?.message ?? "invalid"}); ${keep}`,
           );
         }
         store.records.set(result.data.cell, result.data);

@@ -164,10 +164,18 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     : plainProgress(plan.cells.length, options.print);
   for (const cell of plan.cells) if (!todo.includes(cell)) progress.skipped(cell.spec.name);
 
+  // Ctrl-C: stop the running cells' Spark processes, drop their scratch, keep every finished
+  // record (each was saved atomically), and say how to go on.
   const stop = () => {
     killRunningProcesses();
     progress.stop();
+    fs.rmSync(workRoot, { recursive: true, force: true });
     unlock();
+    const saved = plan.cells.filter((cell) => store.get(cell.spec.name)).length;
+    options.print(
+      `interrupted: ${saved} of ${plan.cells.length} cells have results in ${store.file}; ` +
+        "run the same command again to run the rest",
+    );
     process.exit(130);
   };
   process.once("SIGINT", stop);

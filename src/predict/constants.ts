@@ -18,7 +18,7 @@ import { BYTES_PER_GIB as GIB, BYTES_PER_MIB as MIB } from "../core/quantity";
 export const RESERVED_SYSTEM_MEMORY_MIB = 300;
 
 /** Spark: an executor needs at least 1.5 x the reserved memory (UnifiedMemoryManager.getMaxMemory). */
-export const MIN_EXECUTOR_HEAP_MIB = 450;
+export { MIN_SPARK_HEAP_MIB as MIN_EXECUTOR_HEAP_MIB } from "../config/experiment";
 
 /** Spark: spark.memory.fraction, the unified (execution + storage) share of heap - reserved. */
 export const MEMORY_FRACTION = 0.6;

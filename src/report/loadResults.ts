@@ -1,15 +1,14 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import { UsageError } from "../config/errors";
+import { readProblem, UsageError } from "../config/errors";
 import { cellResultSchema, type CellResult } from "../results/cellResult";
 
 function parseRecord(value: unknown, where: string): CellResult {
   const parsed = cellResultSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UsageError(
-      `${where}: not a cell record (${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"})`,
-    );
+    const at = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+    throw new UsageError(`${where}: not a cell record (${at}${issue?.message ?? "invalid"})`);
   }
   return parsed.data;
 }
@@ -22,17 +21,33 @@ function parseRecord(value: unknown, where: string): CellResult {
 export function parseResults(text: string, label: string): CellResult[] {
   const trimmed = text.trim();
   if (trimmed === "") throw new UsageError(`${label}: no results in it`);
+  if (trimmed.startsWith("[")) {
+    throw new UsageError(
+      `${label}: a JSON list; expected one cell record per line (results.jsonl) or a stack's ` +
+        "cells output (an object of cell records by name)",
+    );
+  }
   if (trimmed.startsWith("{") && !trimmed.includes("\n{")) {
+    const oneLine = !trimmed.includes("\n");
     let document: unknown;
     try {
       document = JSON.parse(trimmed);
     } catch (error) {
-      throw new UsageError(`${label}: not JSON (${(error as Error).message})`);
+      throw new UsageError(
+        oneLine
+          ? `${label}:1: not a whole JSON line (${(error as Error).message}); a line cut short?`
+          : `${label}: not JSON (${(error as Error).message})`,
+      );
     }
     const object = document as Record<string, unknown>;
-    const cells = (
-      typeof object.cells === "object" && object.cells !== null ? object.cells : object
-    ) as Record<string, unknown>;
+    // One line holding one record is a results.jsonl of a single cell.
+    if (oneLine && typeof object.cell === "string") return [parseRecord(object, `${label}:1`)];
+    if ("cells" in object && (typeof object.cells !== "object" || object.cells === null)) {
+      throw new UsageError(
+        `${label}: "cells" is ${JSON.stringify(object.cells)}, not an object of cell records by name`,
+      );
+    }
+    const cells = (object.cells ?? object) as Record<string, unknown>;
     return Object.entries(cells).map(([name, value]) =>
       parseRecord(value, `${label}: cell ${name}`),
     );
@@ -41,8 +56,11 @@ export function parseResults(text: string, label: string): CellResult[] {
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch {
-      throw new UsageError(`${label}:${index + 1}: not a JSON line`);
+    } catch (error) {
+      throw new UsageError(
+        `${label}:${index + 1}: not a whole JSON line (${(error as Error).message}); ` +
+          "a line cut short, or a file that holds no cell records",
+      );
     }
     return parseRecord(value, `${label}:${index + 1}`);
   });
@@ -55,7 +73,13 @@ export function readResultsFile(file: string): CellResult[] {
       `${file}: no such results file (run \`spark-at-scale pilot\` first, or pass --input)`,
     );
   }
-  return parseResults(fs.readFileSync(file, "utf8"), file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new UsageError(`${file}: ${readProblem(error)}; pass a results file to --input`);
+  }
+  return parseResults(text, file);
 }
 
 /** Reads a stack's `cells` output through the Pulumi CLI. */

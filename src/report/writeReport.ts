@@ -1,6 +1,5 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { AXIS_NAMES, FIXED_DEFAULTS, JOIN_STRATEGIES } from "../config/experiment";
+import { writeFilesStaged, type FileToWrite } from "../core/stagedWrite";
 import { accuracy, type AccuracyReport } from "../predict/accuracy";
 import { leaveOneOut } from "../predict/calibrate";
 import type { Prediction } from "../predict/predict";
@@ -124,8 +123,7 @@ export async function writeReport(
   const { keys, partitions } = FIXED_DEFAULTS;
   const pairs = leaveOneOut(records, { fallback: { keys, partitions } });
   const report = accuracy(pairs.map((p) => ({ observed: p.record, predicted: p.prediction })));
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "results.csv"), csv(pairs));
+  const files: FileToWrite[] = [{ name: "results.csv", content: csv(pairs) }];
   const specs = [
     ...JOIN_STRATEGIES.filter((s) => records.some((r) => r.parameters.strategy === s)).map((s) => ({
       file: `failure-map-${s}`,
@@ -136,12 +134,13 @@ export async function writeReport(
   const charts: Array<{ file: string; svg: string }> = [];
   for (const { file, spec } of specs) {
     const { svg, png } = await renderChart(spec);
-    fs.writeFileSync(path.join(dir, `${file}.svg`), svg);
-    fs.writeFileSync(path.join(dir, `${file}.png`), png);
+    files.push({ name: `${file}.svg`, content: svg }, { name: `${file}.png`, content: png });
     charts.push({ file, svg });
   }
   const summary = summaryLines(records, report);
   const confusion = confusionText(report);
-  fs.writeFileSync(path.join(dir, "index.html"), page(title, summary, confusion, charts));
+  // All files or none, the page that shows them last.
+  files.push({ name: "index.html", content: page(title, summary, confusion, charts) });
+  writeFilesStaged(dir, files);
   return { dir, charts: charts.map((c) => c.file), accuracy: report, summary, confusion };
 }

@@ -37,6 +37,14 @@ describe("pilot: local plan", () => {
     );
   });
 
+  it("says no scale fits when the budget cannot hold even Spark's smallest heaps", () => {
+    const plan = planLocalCells(specs, experiment, { scale: 1, memoryBudgetMiB: 1_000 });
+    expect(plan.cells).to.have.length(0);
+    expect(plan.problems[0]).to.match(
+      /memory budget is 1000 MiB; no --scale fits it \(Spark needs 450 MiB heaps\); raise --memory-budget$/,
+    );
+  });
+
   it("scales heaps and both sizes together, keeping the ratio to executor memory", () => {
     const plan = planLocalCells(specs, experiment, { scale: 0.5, memoryBudgetMiB: 6_000 });
     const [cell] = plan.cells;
