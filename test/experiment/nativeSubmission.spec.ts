@@ -8,7 +8,7 @@ import {
   EXECUTOR_CONTAINER,
   nativeSubmission,
   type NativeSubmission,
-} from "../../src/submit/nativeSubmission";
+} from "../../src/experiment/nativeSubmission";
 import { devStackConfig } from "../helpers/devStack";
 
 const target = {
