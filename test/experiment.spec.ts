@@ -173,6 +173,7 @@ describe("experiment (dev stack under mocks)", () => {
       aqe: true,
       memoryOverheadFactor: 0.1,
       executorCores: 1,
+      memoryOverhead: null,
       repeat: 1,
     });
     expect(record.pool).to.equal("highmem-32g");
@@ -232,6 +233,55 @@ describe("cell names", () => {
     ).cells.map((c) => c.name);
     for (const name of before) expect(after).to.include(name);
     expect(after).to.include("m2g-bhj-r0p25-s0-aqe-o0p2-2");
+  });
+});
+
+describe("an explicit memory overhead (axes.memoryOverhead)", () => {
+  const compiled = compileStack(
+    devExperimentWith((e) => {
+      e.axes.executorMemory = ["2g"];
+      e.axes.memoryOverhead = ["384m", "64m"];
+      e.exclude = [{ strategy: "auto", memoryOverhead: "64m" }];
+    }),
+    "Pulumi.dev.yaml",
+    script,
+  );
+  const byName = new Map(compiled.cells.map((c) => [c.name, c]));
+
+  it("replaces the factor rule: the pod is heap + the given overhead, even under 384 MiB", () => {
+    const small = byName.get("m2g-shj-r1-s0-aqe-oh64m-1")!;
+    expect(small.parameters.memoryOverhead).to.equal("64m");
+    expect(small.sizing.overheadMiB).to.equal(64);
+    expect(small.sizing.podMemoryMiB).to.equal(2048 + 64);
+    expect(byName.get("m2g-shj-r1-s0-aqe-oh384m-1")!.sizing.podMemoryMiB).to.equal(2048 + 384);
+  });
+
+  it("states it in the SparkApplication, so the pod limit is the planned one", () => {
+    const index = compiled.cells.findIndex((c) => c.name === "m2g-shj-r1-s0-aqe-oh64m-1");
+    expect(compiled.objects!.applications[index].spec.executor.memoryOverhead).to.equal("64m");
+  });
+
+  it("is excluded by value like any axis", () => {
+    expect(
+      [...byName.keys()].filter((n) => n.startsWith("m2g-auto") && n.includes("oh64m")),
+    ).to.deep.equal([]);
+    expect(byName.has("m2g-auto-r1-s0-aqe-oh384m-1")).to.equal(true);
+  });
+
+  it("cannot be combined with a memoryOverheadFactor axis, which it would make meaningless", () => {
+    expect(() =>
+      compileStack(
+        devExperimentWith((e) => {
+          e.axes.memoryOverhead = ["64m"];
+          e.axes.memoryOverheadFactor = [0.1, 0.4];
+        }),
+        "Pulumi.dev.yaml",
+        script,
+      ),
+    ).to.throw(
+      ConfigError,
+      /axes\.memoryOverheadFactor: has no effect when axes\.memoryOverhead is set/,
+    );
   });
 });
 

@@ -91,6 +91,11 @@ const axesSchema = strictObject({
     DEFAULT_MEMORY_OVERHEAD_FACTOR,
   ]),
   executorCores: axis(executorCoresValue, "executorCores").default([DEFAULT_EXECUTOR_CORES]),
+  // An explicit overhead (spark.executor.memoryOverhead) replaces the factor rule and its 384 MiB
+  // floor, as in Spark: the way to put a cell's native memory against a smaller container limit.
+  memoryOverhead: axis(sparkMemory("memory overhead"), "memoryOverhead", (v) =>
+    sparkMemoryToMiB(v),
+  ).optional(),
 });
 
 /** Settings every cell shares. */
@@ -141,6 +146,7 @@ export const AXIS_NAMES = [
   "aqe",
   "memoryOverheadFactor",
   "executorCores",
+  "memoryOverhead",
 ] as const;
 
 /** One exclusion: cells matching every key given are left out. */
@@ -152,6 +158,7 @@ const exclusionSchema = strictObject({
   aqe: onOff.optional(),
   memoryOverheadFactor: z.number().optional(),
   executorCores: z.number().optional(),
+  memoryOverhead: z.string().optional(),
 }).refine((e) => Object.values(e).some((v) => v !== undefined), {
   error: `an exclusion names at least one of ${AXIS_NAMES.join(", ")}`,
 });
@@ -164,14 +171,26 @@ export const experimentSchema = strictObject({
   fixed: fixedSchema.default(FIXED_DEFAULTS),
   exclude: z.array(exclusionSchema).default([]),
 }).superRefine((experiment, ctx) => {
+  const factors = experiment.axes.memoryOverheadFactor;
+  if (
+    experiment.axes.memoryOverhead &&
+    !(factors.length === 1 && factors[0] === DEFAULT_MEMORY_OVERHEAD_FACTOR)
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "memoryOverheadFactor"],
+      message:
+        "has no effect when axes.memoryOverhead is set (Spark then uses the explicit size); give one axis or the other",
+    });
+  }
   // An exclusion naming a value that is not on its axis matches nothing: almost surely a typo.
   experiment.exclude.forEach((exclusion, index) => {
     for (const key of AXIS_NAMES) {
       const value = exclusion[key];
       if (value === undefined) continue;
-      const values = experiment.axes[key] as readonly unknown[];
+      const values = (experiment.axes[key] ?? []) as readonly unknown[];
       const matches =
-        key === "executorMemory"
+        key === "executorMemory" || key === "memoryOverhead"
           ? values.some((v) => sparkMemoryToMiB(v as string) === sparkMemoryToMiB(value as string))
           : values.includes(value);
       if (!matches) {

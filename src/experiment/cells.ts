@@ -26,6 +26,8 @@ export interface CellParameters {
   readonly memoryOverheadFactor: number;
   /** Cores per executor. */
   readonly executorCores: number;
+  /** Explicit executor memory overhead (Spark spelling), replacing the factor rule; null for the rule. */
+  readonly memoryOverhead: string | null;
   /** Repeat index, from 1. */
   readonly repeat: number;
 }
@@ -116,6 +118,7 @@ export function cellName(p: CellParameters): string {
   if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
     parts.push(`o${token(p.memoryOverheadFactor)}`);
   if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
+  if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
   parts.push(String(p.repeat));
   return parts.join("-").toLowerCase();
 }
@@ -130,17 +133,22 @@ function cartesian(experiment: ExperimentConfig): CellParameters[] {
           for (const aqe of axes.aqe)
             for (const memoryOverheadFactor of axes.memoryOverheadFactor)
               for (const executorCores of axes.executorCores)
-                for (let repeat = 1; repeat <= fixed.repeats; repeat++)
-                  out.push({
-                    executorMemory: mibToSparkMemory(sparkMemoryToMiB(memory) ?? 0),
-                    tableRatio,
-                    strategy,
-                    skew,
-                    aqe,
-                    memoryOverheadFactor,
-                    executorCores,
-                    repeat,
-                  });
+                for (const memoryOverhead of axes.memoryOverhead ?? [null])
+                  for (let repeat = 1; repeat <= fixed.repeats; repeat++)
+                    out.push({
+                      executorMemory: mibToSparkMemory(sparkMemoryToMiB(memory) ?? 0),
+                      tableRatio,
+                      strategy,
+                      skew,
+                      aqe,
+                      memoryOverheadFactor,
+                      executorCores,
+                      memoryOverhead:
+                        memoryOverhead === null
+                          ? null
+                          : mibToSparkMemory(sparkMemoryToMiB(memoryOverhead) ?? 0),
+                      repeat,
+                    });
   return out;
 }
 
@@ -154,17 +162,22 @@ function excluded(p: CellParameters, experiment: ExperimentConfig): boolean {
       (e.skew === undefined || e.skew === p.skew) &&
       (e.aqe === undefined || e.aqe === p.aqe) &&
       (e.memoryOverheadFactor === undefined || e.memoryOverheadFactor === p.memoryOverheadFactor) &&
-      (e.executorCores === undefined || e.executorCores === p.executorCores),
+      (e.executorCores === undefined || e.executorCores === p.executorCores) &&
+      (e.memoryOverhead === undefined ||
+        (p.memoryOverhead !== null &&
+          sparkMemoryToMiB(e.memoryOverhead) === sparkMemoryToMiB(p.memoryOverhead))),
   );
 }
 
 function sizeOf(p: CellParameters, experiment: ExperimentConfig): CellSizing {
   const heapMiB = sparkMemoryToMiB(p.executorMemory) ?? 0;
   const driverMemoryMiB = sparkMemoryToMiB(experiment.fixed.driverMemory) ?? 0;
+  const explicitOverheadMiB =
+    p.memoryOverhead === null ? undefined : (sparkMemoryToMiB(p.memoryOverhead) ?? 0);
   return {
     heapMiB,
-    overheadMiB: memoryOverheadMiB(heapMiB, p.memoryOverheadFactor),
-    podMemoryMiB: podMemoryMiB(heapMiB, p.memoryOverheadFactor),
+    overheadMiB: memoryOverheadMiB(heapMiB, p.memoryOverheadFactor, explicitOverheadMiB),
+    podMemoryMiB: podMemoryMiB(heapMiB, p.memoryOverheadFactor, explicitOverheadMiB),
     buildBytes: Math.round(p.tableRatio * heapMiB * BYTES_PER_MIB),
     probeBytes: (sparkMemoryToMiB(experiment.fixed.probeSize) ?? 0) * BYTES_PER_MIB,
     executorInstances: experiment.fixed.executorInstances,

@@ -6,14 +6,18 @@
 /** Spark's floor on memory overhead (`MEMORY_OVERHEAD_MIN_MIB` in Spark's Kubernetes code). */
 export const MIN_MEMORY_OVERHEAD_MIB = 384;
 
-/** Overhead Spark adds to a heap: max(384 MiB, factor x heap), truncated as Spark does. */
-export function memoryOverheadMiB(heapMiB: number, factor: number): number {
+/**
+ * Overhead Spark adds to a heap: an explicit spark.{executor,driver}.memoryOverhead as given,
+ * else max(384 MiB, factor x heap), truncated as Spark does (KubernetesConf / BasicExecutorFeatureStep).
+ */
+export function memoryOverheadMiB(heapMiB: number, factor: number, explicitMiB?: number): number {
+  if (explicitMiB !== undefined) return explicitMiB;
   return Math.max(MIN_MEMORY_OVERHEAD_MIB, Math.floor(factor * heapMiB));
 }
 
 /** A pod's memory request and limit: heap plus overhead (Spark sets both to this). */
-export function podMemoryMiB(heapMiB: number, factor: number): number {
-  return heapMiB + memoryOverheadMiB(heapMiB, factor);
+export function podMemoryMiB(heapMiB: number, factor: number, explicitMiB?: number): number {
+  return heapMiB + memoryOverheadMiB(heapMiB, factor, explicitMiB);
 }
 
 /**

@@ -88,6 +88,7 @@ function cellAt(input: RecommendInput, heapMiB: number) {
     aqe: input.aqe,
     memoryOverheadFactor: factor,
     executorCores: input.executorCores,
+    memoryOverhead: null,
     repeat: 1,
   };
   const sizing: CellSizing = {

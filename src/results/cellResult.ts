@@ -18,6 +18,8 @@ const parametersSchema = z.strictObject({
   aqe: z.boolean(),
   memoryOverheadFactor: z.number(),
   executorCores: z.number().int(),
+  /** Explicit executor memory overhead; null (or absent, in older records) for the factor rule. */
+  memoryOverhead: z.string().nullable().default(null),
   repeat: z.number().int(),
 });
 

@@ -15,6 +15,7 @@ export function sampleRecord(cell: string, overrides: Partial<CellResult> = {}):
       aqe: true,
       memoryOverheadFactor: 0.1,
       executorCores: 1,
+      memoryOverhead: null,
       repeat: 1,
     },
     sizing: {

@@ -68,6 +68,7 @@ export function cell(o: CellOptions): PredictInput {
       aqe: o.aqe ?? true,
       memoryOverheadFactor: factor,
       executorCores: o.executorCores ?? 1,
+      memoryOverhead: null,
       repeat: 1,
     },
     sizing: {
