@@ -22,6 +22,7 @@ const SRC_LAYERS = {
   predict: 6, // the memory model's prediction of a cell's fate
   runs: 6, // one cell on the cluster: apply, wait, read, classify, record
   pilot: 7, // the local pilot
+  cluster: 7, // an existing-cluster stack run on its cluster without Pulumi (`run`)
   plan: 7, // what `plan` shows: cells, pools, predictions, cost bound
   report: 7, // the report from results
   cli: 8, // the command line

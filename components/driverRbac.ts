@@ -1,18 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DRIVER_RULES } from "../src/testbed/driverRbac";
+import { driverRbacManifests } from "../src/testbed/driverRbac";
 
 /** Inputs of DriverRbac. */
 export interface DriverRbacArgs {
-  /** Namespace the drivers run in. */
-  readonly namespace: pulumi.Input<string>;
+  /** Namespace the drivers run in (it must exist first: pass it in dependsOn). */
+  readonly namespace: string;
   /** Service account name the drivers run as. */
   readonly serviceAccountName: string;
 }
 
 /**
- * The Spark driver's identity: a ServiceAccount bound to a namespaced Role (DRIVER_RULES).
- * Deliberately no ClusterRoleBinding: a driver only touches its own namespace.
+ * The Spark driver's identity: a ServiceAccount bound to a namespaced Role (DRIVER_RULES), as
+ * driverRbacManifests builds them. Deliberately no ClusterRoleBinding: a driver only touches
+ * its own namespace.
  */
 export class DriverRbac extends pulumi.ComponentResource {
   /** The driver service account. */
@@ -25,44 +26,17 @@ export class DriverRbac extends pulumi.ComponentResource {
   constructor(name: string, args: DriverRbacArgs, opts?: pulumi.ComponentResourceOptions) {
     super("spark-at-scale:rbac:DriverRbac", name, {}, opts);
     const self = { parent: this };
-    const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace });
+    const objects = driverRbacManifests(args.namespace, args.serviceAccountName);
     this.serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: metadata(args.serviceAccountName) },
+      objects.serviceAccount,
       self,
     );
-    this.role = new k8s.rbac.v1.Role(
-      `${name}-role`,
-      {
-        metadata: metadata(`${args.serviceAccountName}-driver`),
-        rules: DRIVER_RULES.map((r) => ({
-          ...r,
-          apiGroups: [...r.apiGroups],
-          resources: [...r.resources],
-          verbs: [...r.verbs],
-        })),
-      },
-      self,
-    );
-    this.roleBinding = new k8s.rbac.v1.RoleBinding(
-      `${name}-binding`,
-      {
-        metadata: metadata(`${args.serviceAccountName}-driver`),
-        roleRef: {
-          apiGroup: "rbac.authorization.k8s.io",
-          kind: "Role",
-          name: this.role.metadata.name,
-        },
-        subjects: [
-          {
-            kind: "ServiceAccount",
-            name: this.serviceAccount.metadata.name,
-            namespace: args.namespace,
-          },
-        ],
-      },
-      self,
-    );
+    this.role = new k8s.rbac.v1.Role(`${name}-role`, objects.role, self);
+    this.roleBinding = new k8s.rbac.v1.RoleBinding(`${name}-binding`, objects.roleBinding, {
+      ...self,
+      dependsOn: [this.role, this.serviceAccount],
+    });
     this.registerOutputs({ serviceAccount: this.serviceAccount.metadata.name });
   }
 }

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { TestbedConfig } from "../src/config/testbed";
+import { namespaceManifest } from "../src/testbed/driverRbac";
 import { OPERATOR_CHART, OPERATOR_CHART_REPO, operatorValues } from "../src/testbed/operatorValues";
 
 /** Inputs of a SparkOperator. */
@@ -24,12 +25,12 @@ export class SparkOperator extends pulumi.ComponentResource {
     const self = { parent: this };
     this.operatorNamespace = new k8s.core.v1.Namespace(
       `${name}-operator-ns`,
-      { metadata: { name: config.operatorNamespace } },
+      namespaceManifest(config.operatorNamespace),
       self,
     );
     this.jobNamespace = new k8s.core.v1.Namespace(
       `${name}-jobs-ns`,
-      { metadata: { name: config.jobNamespace } },
+      namespaceManifest(config.jobNamespace),
       self,
     );
     this.release = new k8s.helm.v3.Release(

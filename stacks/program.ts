@@ -42,6 +42,12 @@ export function runProgram(
 ): ProgramOutputs {
   const compiled = compileStack(raw, source, dependencies.workloadScript);
   const { config } = compiled;
+  if (config.target === "existingCluster") {
+    throw new ConfigError(source, [
+      "spark-at-scale:target: existingCluster stacks run with `spark-at-scale run --stack <name>`; " +
+        "the Pulumi program builds GKE testbeds (got existingCluster)",
+    ]);
+  }
   const testbed = defineTestbed(config, compiled.pools);
   const experiment =
     config.experiment && compiled.objects

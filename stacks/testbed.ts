@@ -53,11 +53,8 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
   const operator = new SparkOperator(`${name}-operator`, { config }, k8sOpts);
   const rbac = new DriverRbac(
     `${name}-driver`,
-    {
-      namespace: operator.jobNamespace.metadata.name,
-      serviceAccountName: config.driverServiceAccount,
-    },
-    k8sOpts,
+    { namespace: config.jobNamespace, serviceAccountName: config.driverServiceAccount },
+    { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, operator] },
   );
   const ready = [operator, rbac];
   const sparkPi = config.sparkPi

@@ -11,7 +11,7 @@ import { ConfigError, UsageError } from "../src/config/errors";
 import { parseStackFile } from "../src/config/stackFile";
 import { closestLocations, GCP_LOCATIONS } from "../src/core/gcpLocations";
 import { writeFilesStaged } from "../src/core/stagedWrite";
-import { ResultsStore } from "../src/pilot/resultsStore";
+import { ResultsStore } from "../src/results/resultsStore";
 import { parseResults } from "../src/report/loadResults";
 import { runProgram } from "../stacks/program";
 import { devStackWith, PROJECT_DIR } from "./helpers/devStack";

@@ -154,7 +154,10 @@ describe("Pulumi.yaml config declarations", () => {
           undefined,
         );
       } else {
-        expect(declared, `${key}: Pulumi.yaml's default`).to.deep.equal(schemaDefault);
+        // Pulumi.yaml may spell an object default shortly ({}): it must mean the same.
+        expect(schema.parse(declared), `${key}: Pulumi.yaml's default`).to.deep.equal(
+          schemaDefault,
+        );
       }
     }
   });

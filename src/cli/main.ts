@@ -1,3 +1,4 @@
+import { ApiException } from "@kubernetes/client-node";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { ConfigError, UsageError } from "../config/errors";
 import {
@@ -11,6 +12,7 @@ import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
 import { runRecommend, type RecommendOptions } from "./recommendCommand";
 import { runReport, type ReportOptions } from "./reportCommand";
+import { runClusterCommand, type RunCommandOptions } from "./runCommand";
 
 /** Builds the `spark-at-scale` command line. */
 export function buildCli(): Command {
@@ -71,6 +73,25 @@ export function buildCli(): Command {
     });
 
   program
+    .command("run")
+    .description(
+      "Run an existing-cluster stack's cells on its cluster (spark-at-scale:target: existingCluster), " +
+        "without Pulumi: apply the namespace, driver RBAC and workload, then start each cell.",
+    )
+    .option("--stack <name>", "run the experiment of Pulumi.<name>.yaml")
+    .option("--config <file>", "run the experiment of this stack file")
+    .option("--rerun", "run cells again even if they have results")
+    .option("--concurrency <n>", "cells at once (default: the experiment's)")
+    .option("--results <dir>", "results folder", "results")
+    .option(
+      "--timeout-minutes <m>",
+      "per-cell timeout (default: the experiment's cellTimeoutMinutes)",
+    )
+    .action(async (options: RunCommandOptions) => {
+      process.exitCode = await runClusterCommand(options);
+    });
+
+  program
     .command("report")
     .description(
       "Failure maps, predicted vs observed and a summary page from pilot results or a stack's cells.",
@@ -111,6 +132,27 @@ export function buildCli(): Command {
   return program;
 }
 
+/** The API server's refusal in one line: its HTTP code and its own message. */
+function clusterRefusal(error: ApiException<unknown>): string {
+  let message = "";
+  try {
+    message = (JSON.parse(String(error.body)) as { message?: string }).message ?? "";
+  } catch {
+    message = String(error.body).slice(0, 300);
+  }
+  return `the Kubernetes API server refused a request (HTTP ${error.code}): ${message}`;
+}
+
+/** A connection that never reached an API server (refused, unknown host, timed out). */
+function isUnreachable(error: unknown): error is Error {
+  const code = (error as { code?: unknown }).code;
+  return (
+    error instanceof Error &&
+    typeof code === "string" &&
+    ["ECONNREFUSED", "ENOTFOUND", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET"].includes(code)
+  );
+}
+
 function isSystemError(error: unknown): error is NodeJS.ErrnoException {
   const { code, syscall } = error as NodeJS.ErrnoException;
   return error instanceof Error && typeof code === "string" && typeof syscall === "string";
@@ -132,6 +174,14 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = 3;
     } else if (error instanceof ConfigError) {
       console.error(error.message);
+      process.exitCode = 1;
+    } else if (error instanceof ApiException) {
+      console.error(`spark-at-scale: ${clusterRefusal(error)}`);
+      process.exitCode = 1;
+    } else if (isUnreachable(error)) {
+      console.error(
+        `spark-at-scale: cannot reach the Kubernetes API server (${error.message}); is the cluster up and the kubeconfig right?`,
+      );
       process.exitCode = 1;
     } else if (isSystemError(error)) {
       // A file or process the system refused (disk full, a file vanished mid-run): one line,

@@ -58,9 +58,11 @@ function totalsText(t: PlanTotals): string {
     .join(", ");
   return [
     `cells: ${t.cells} (${t.fitting} fit, ${t.misfits} fit no pool); by strategy: ${byStrategy}; by pool: ${byPool}`,
-    `upper bound if every cell ran to its timeout: ${t.wallHoursUpperBound} h wall, ` +
-      `${t.experimentNodeHoursUpperBound} experiment node-hours + ${t.systemNodeHoursUpperBound} system node-hours ` +
-      `≈ $${t.estimatedCostUsdUpperBound.toFixed(2)} at on-demand list prices (GKE fee, disks and egress not included)`,
+    t.estimatedCostUsdUpperBound === null
+      ? `upper bound if every cell ran to its timeout: ${t.wallHoursUpperBound} h wall on the existing cluster (no cost computed: its prices are not known here)`
+      : `upper bound if every cell ran to its timeout: ${t.wallHoursUpperBound} h wall, ` +
+        `${t.experimentNodeHoursUpperBound} experiment node-hours + ${t.systemNodeHoursUpperBound} system node-hours ` +
+        `≈ $${t.estimatedCostUsdUpperBound.toFixed(2)} at on-demand list prices (GKE fee, disks and egress not included)`,
   ].join("\n");
 }
 

@@ -32,17 +32,24 @@ const experimentPoolSchema = strictObject({
 
 /** Every testbed key of a stack's config, with its default. Descriptions live in Pulumi.yaml. */
 export const testbedShape = {
+  // The three keys a GKE testbed cannot do without default to "nothing" ("" or []), so that a
+  // stack on an existing cluster need not set them (Pulumi makes a declared key without a
+  // default mandatory); a GKE stack that leaves them so is told they are required
+  // (src/config/stack.ts).
   gcpProject: z
-    .string({ error: "the GCP project ID to build the testbed in is required" })
-    .regex(
-      /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/,
-      "a GCP project ID: 6-30 lowercase letters, digits or '-', starting with a letter",
-    ),
-  location: z.string({ error: "a GCP region or zone is required" }).refine(isKnownLocation, {
-    error: (issue) =>
-      "a GCP region (us-central1: regional cluster) or zone (us-central1-a: zonal cluster) " +
-      `this project knows (src/core/gcpLocations.ts); closest: ${closestLocations(String(issue.input)).join(", ")}`,
-  }),
+    .string({ error: "the GCP project ID to build the testbed in" })
+    .refine((id) => id === "" || /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(id), {
+      error: "a GCP project ID: 6-30 lowercase letters, digits or '-', starting with a letter",
+    })
+    .default(""),
+  location: z
+    .string({ error: "a GCP region or zone" })
+    .refine((location) => location === "" || isKnownLocation(location), {
+      error: (issue) =>
+        "a GCP region (us-central1: regional cluster) or zone (us-central1-a: zonal cluster) " +
+        `this project knows (src/core/gcpLocations.ts); closest: ${closestLocations(String(issue.input)).join(", ")}`,
+    })
+    .default(""),
   clusterName: dnsLabel("a cluster name", 40).default("spark-at-scale"),
   releaseChannel: z
     .enum(["RAPID", "REGULAR", "STABLE"], { error: "one of RAPID, REGULAR, STABLE" })
@@ -57,11 +64,11 @@ export const testbedShape = {
   // Parsing {} fills each field's default, so the pool's defaults are written once, above.
   systemPool: systemPoolSchema.prefault({}),
   experimentPools: z
-    .array(experimentPoolSchema, { error: "a list of experiment pools is required" })
-    .min(1, "at least one experiment pool (a memory tier for executors)")
+    .array(experimentPoolSchema, { error: "a list of experiment pools" })
     .refine((pools) => new Set(pools.map((p) => p.name)).size === pools.length, {
       error: "pool names must be unique",
-    }),
+    })
+    .default([]),
   operatorChartVersion: z
     .string()
     .regex(/^2\.5\.\d+$/, "a spark-operator chart version of the 2.5 line, e.g. 2.5.2")

@@ -7,8 +7,8 @@ import {
 } from "../config/experiment";
 import { BYTES_PER_MIB, formatMiB, mibToSparkMemory, sparkMemoryToMiB } from "../core/quantity";
 import type { Toleration } from "../spark/sparkApplication";
-import { EXPERIMENT_TAINT_KEY, POOL_LABEL, type PoolSpec } from "../testbed/pools";
-import { DAEMONSET_RESERVE_MIB, memoryOverheadMiB, podMemoryMiB } from "./sizing";
+import type { NodeGroup, PlacementTarget } from "./nodeGroups";
+import { memoryOverheadMiB, podMemoryMiB } from "./sizing";
 
 /** The values of one cell on each axis, plus which repeat it is. */
 export interface CellParameters {
@@ -56,8 +56,8 @@ export interface CellSizing {
 export interface CellPlacement {
   /** Experiment pool name. */
   readonly pool: string;
-  /** The pool's allocatable memory per node, MiB. */
-  readonly allocatableMiB: number;
+  /** The pool's allocatable memory per node, MiB; null when the cluster's is not known. */
+  readonly allocatableMiB: number | null;
   /** Executors of this cell that fit one node. */
   readonly executorsPerNode: number;
   /** Nodes the cell's executors need. */
@@ -241,36 +241,49 @@ export function workloadArguments(
 }
 
 /**
- * The smallest experiment pool whose nodes hold one executor pod (plus GKE's DaemonSets), or
- * an explanation of why none does.
+ * The smallest group of nodes that holds the cell's executor pods (after what the platform's
+ * own pods take), or an explanation of why none does. A group whose room is unknown takes any
+ * cell, on one node.
  */
-function place(sizing: CellSizing, pools: readonly PoolSpec[]): CellPlacement | string {
-  const candidates = pools
-    .filter((pool) => pool.role === "experiment")
-    .sort((a, b) => a.allocatableMiB - b.allocatableMiB || a.name.localeCompare(b.name));
-  for (const pool of candidates) {
-    const room = pool.allocatableMiB - DAEMONSET_RESERVE_MIB;
-    const executorsPerNode = Math.floor(room / sizing.podMemoryMiB);
+function place(sizing: CellSizing, groups: readonly NodeGroup[]): CellPlacement | string {
+  const candidates = [...groups].sort(
+    (a, b) =>
+      (a.allocatableMiB ?? Number.POSITIVE_INFINITY) -
+        (b.allocatableMiB ?? Number.POSITIVE_INFINITY) || a.name.localeCompare(b.name),
+  );
+  for (const group of candidates) {
+    const executorsPerNode =
+      group.allocatableMiB === null
+        ? sizing.executorInstances
+        : Math.floor((group.allocatableMiB - group.reserveMiB) / sizing.podMemoryMiB);
     if (executorsPerNode < 1) continue;
     const nodes = Math.ceil(sizing.executorInstances / executorsPerNode);
-    if (nodes > pool.maxNodes) continue;
+    if (nodes > group.maxNodes) continue;
     return {
-      pool: pool.name,
-      allocatableMiB: pool.allocatableMiB,
+      pool: group.name,
+      allocatableMiB: group.allocatableMiB,
       executorsPerNode,
       nodes,
-      nodeSelector: { [POOL_LABEL]: pool.name },
-      tolerations: [
-        { key: EXPERIMENT_TAINT_KEY, operator: "Equal", value: pool.name, effect: "NoSchedule" },
-      ],
+      nodeSelector: group.nodeSelector,
+      tolerations: group.tolerations,
     };
   }
   const tiers = candidates
-    .map((p) => `${p.name}: ${formatMiB(p.allocatableMiB)} allocatable x ${p.maxNodes} nodes`)
+    .map(
+      (g) =>
+        `${g.name}: ${g.allocatableMiB === null ? "unknown" : formatMiB(g.allocatableMiB)} allocatable x ${g.maxNodes} nodes`,
+    )
     .join("; ");
+  const reserves = [
+    ...new Set(
+      candidates
+        .filter((g) => g.reserveMiB > 0)
+        .map((g) => ` + ${g.reserveMiB} MiB for ${g.reserveReason}`),
+    ),
+  ].join("");
   return (
     `executor pod needs ${formatMiB(sizing.podMemoryMiB)} (heap ${formatMiB(sizing.heapMiB)} + overhead ` +
-    `${formatMiB(sizing.overheadMiB)}) + ${DAEMONSET_RESERVE_MIB} MiB for GKE DaemonSets, ` +
+    `${formatMiB(sizing.overheadMiB)})${reserves}, ` +
     `${sizing.executorInstances} executors; no experiment pool fits (${tiers})`
   );
 }
@@ -314,8 +327,8 @@ export function cellSpecs(experiment: ExperimentConfig): CellSpec[] {
     .sort(byName);
 }
 
-/** Every cell of an experiment, placed on the smallest experiment pool that holds it. */
-export function planCells(experiment: ExperimentConfig, pools: readonly PoolSpec[]): CellPlan {
+/** Every cell of an experiment, placed on the smallest group of nodes that holds it. */
+export function planCells(experiment: ExperimentConfig, target: PlacementTarget): CellPlan {
   const cells: Cell[] = [];
   const misfits: Misfit[] = [];
   const problems: string[] = [];
@@ -323,16 +336,16 @@ export function planCells(experiment: ExperimentConfig, pools: readonly PoolSpec
     const placement =
       spec.name.length > MAX_CELL_NAME_LENGTH
         ? `name longer than ${MAX_CELL_NAME_LENGTH} characters`
-        : place(spec.sizing, pools);
+        : place(spec.sizing, target.executorGroups);
     if (typeof placement === "string") misfits.push({ ...spec, reason: placement });
     else cells.push({ ...spec, placement });
   }
-  const systemPool = pools.find((p) => p.role === "system");
   const driverPod = sizeOf(cartesian(experiment)[0], experiment).driverPodMemoryMiB;
-  if (systemPool && driverPod + DAEMONSET_RESERVE_MIB > systemPool.allocatableMiB) {
+  const drivers = target.driverNodes;
+  if (drivers && driverPod > drivers.roomMiB) {
     problems.push(
-      `spark-at-scale:experiment.fixed.driverMemory: driver pod needs ${formatMiB(driverPod)}; the system pool ` +
-        `(${systemPool.machineType}) has ${formatMiB(systemPool.allocatableMiB - DAEMONSET_RESERVE_MIB)} for pods`,
+      `spark-at-scale:experiment.fixed.driverMemory: driver pod needs ${formatMiB(driverPod)}; ` +
+        `${drivers.description} has ${formatMiB(drivers.roomMiB)} for pods`,
     );
   }
   if (cells.length === 0 && misfits.length === 0) {
@@ -347,10 +360,10 @@ export function planCells(experiment: ExperimentConfig, pools: readonly PoolSpec
  */
 export function expandCells(
   experiment: ExperimentConfig,
-  pools: readonly PoolSpec[],
+  target: PlacementTarget,
   source = "the stack config",
 ): Cell[] {
-  const plan = planCells(experiment, pools);
+  const plan = planCells(experiment, target);
   const problems = [
     ...plan.misfits.map((m) => `spark-at-scale:experiment: cell ${m.name}: ${m.reason}`),
     ...plan.problems,

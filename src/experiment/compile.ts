@@ -2,12 +2,16 @@ import { parseConfig } from "../config/load";
 import { stackSchema, type StackConfig } from "../config/stack";
 import { planPools, type PoolSpec } from "../testbed/pools";
 import { expandCells, planCells, type Cell, type CellPlan } from "./cells";
+import { existingClusterPlacement, gkePlacement, type PlacementTarget } from "./nodeGroups";
 import { experimentObjects, type ExperimentObjects } from "./objects";
 
 /** A stack config taken all the way to what it would deploy, without deploying anything. */
 export interface CompiledStack {
   readonly config: StackConfig;
+  /** The GKE testbed's node pools; none for an existing cluster. */
   readonly pools: PoolSpec[];
+  /** Where drivers and executors go. */
+  readonly placement: PlacementTarget;
   /** The experiment's cells (empty without an experiment). */
   readonly cells: Cell[];
   /** The experiment's Kubernetes objects, when there is an experiment. */
@@ -19,9 +23,19 @@ export function validateStackConfig(raw: unknown, source: string): StackConfig {
   return parseConfig(stackSchema, raw, source);
 }
 
+/** The pools a stack builds (GKE) and where its pods go. */
+function targetOf(config: StackConfig): { pools: PoolSpec[]; placement: PlacementTarget } {
+  if (config.target === "existingCluster") {
+    return { pools: [], placement: existingClusterPlacement(config.existingCluster) };
+  }
+  const pools = planPools(config);
+  return { pools, placement: gkePlacement(pools) };
+}
+
 /**
- * Config -> pools -> cells -> objects, the one path the Pulumi program, `plan` and the pilot
- * share. A cell that fits no pool is a ConfigError here, before anything is registered.
+ * Config -> pools -> cells -> objects, the one path the Pulumi program, `plan`, the cluster
+ * runner and the pilot share. A cell that fits no pool is a ConfigError here, before anything
+ * is registered.
  */
 export function compileStack(
   raw: unknown,
@@ -29,14 +43,15 @@ export function compileStack(
   workloadScript: () => string,
 ): CompiledStack {
   const config = validateStackConfig(raw, source);
-  const pools = planPools(config);
-  if (!config.experiment) return { config, pools, cells: [] };
-  const cells = expandCells(config.experiment, pools, source);
+  const { pools, placement } = targetOf(config);
+  if (!config.experiment) return { config, pools, placement, cells: [] };
+  const cells = expandCells(config.experiment, placement, source);
   return {
     config,
     pools,
+    placement,
     cells,
-    objects: experimentObjects(config, config.experiment, cells, workloadScript()),
+    objects: experimentObjects(config, config.experiment, cells, workloadScript(), placement),
   };
 }
 
@@ -46,10 +61,10 @@ export function planStack(
   source: string,
 ): { config: StackConfig; pools: PoolSpec[]; plan?: CellPlan } {
   const config = validateStackConfig(raw, source);
-  const pools = planPools(config);
+  const { pools, placement } = targetOf(config);
   return {
     config,
     pools,
-    plan: config.experiment ? planCells(config.experiment, pools) : undefined,
+    plan: config.experiment ? planCells(config.experiment, placement) : undefined,
   };
 }

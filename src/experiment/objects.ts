@@ -1,44 +1,64 @@
-import type { StackConfig } from "../config/stack";
 import type { ExperimentConfig } from "../config/experiment";
-import { sparkImageRef } from "../testbed/mirror";
-import { POOL_LABEL, SYSTEM_POOL_NAME } from "../testbed/pools";
+import type { StackConfig } from "../config/stack";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
+import { sparkImageRef } from "../testbed/mirror";
 import type { Cell } from "./cells";
-import { cellApplication, workloadConfigMap, type ConfigMapManifest } from "./manifests";
+import { cellLaunch, type CellLaunch, type ExperimentContext } from "./launch";
+import { sparkApplicationOf, workloadConfigMap, type ConfigMapManifest } from "./manifests";
+import type { PlacementTarget } from "./nodeGroups";
 
-/** Every Kubernetes object an experiment applies. */
+/** Every Kubernetes object an experiment applies, and how each cell is launched. */
 export interface ExperimentObjects {
   /** The workload script. */
   readonly configMap: ConfigMapManifest;
-  /** One SparkApplication per cell, in cell order. */
+  /** Each cell's launch, in cell order: what either way of starting it is rendered from. */
+  readonly launches: readonly CellLaunch[];
+  /** One SparkApplication per cell, in cell order (what the Spark Operator starts). */
   readonly applications: readonly SparkApplicationManifest[];
+}
+
+/** The Spark image a stack's cells run: through the GKE mirror, or as the existing cluster names it. */
+export function stackSparkImage(config: StackConfig): string {
+  if (config.target === "existingCluster") {
+    return config.existingCluster.image ?? `apache/spark:${config.sparkVersion}`;
+  }
+  return sparkImageRef(config.gcpProject, config.location, config.sparkImage, config.sparkVersion);
+}
+
+/** What every cell of the stack's experiment shares. */
+export function experimentContext(
+  config: StackConfig,
+  experiment: ExperimentConfig,
+  placement: PlacementTarget,
+  workloadConfigMapName: string,
+): ExperimentContext {
+  const existing = config.target === "existingCluster" ? config.existingCluster : undefined;
+  return {
+    experiment: experiment.name,
+    namespace: config.jobNamespace,
+    image: stackSparkImage(config),
+    imagePullPolicy: existing?.imagePullPolicy ?? "IfNotPresent",
+    sparkVersion: config.sparkVersion,
+    driverScheduling: placement.driverScheduling,
+    driverServiceAccount: config.driverServiceAccount,
+    workloadConfigMap: workloadConfigMapName,
+    ...(existing?.podCpuRequest ? { podCoreRequest: existing.podCpuRequest } : {}),
+  };
 }
 
 /**
  * The objects of an experiment, from config alone: the Experiment component registers exactly
- * these, and `plan --out` writes exactly these.
+ * these, `plan --out` writes exactly these, and the cluster runner applies exactly these.
  */
 export function experimentObjects(
   config: StackConfig,
   experiment: ExperimentConfig,
   cells: readonly Cell[],
   workloadScript: string,
+  placement: PlacementTarget,
 ): ExperimentObjects {
   const configMap = workloadConfigMap(experiment.name, config.jobNamespace, workloadScript);
-  const context = {
-    experiment: experiment.name,
-    namespace: config.jobNamespace,
-    image: sparkImageRef(
-      config.gcpProject,
-      config.location,
-      config.sparkImage,
-      config.sparkVersion,
-    ),
-    imagePullPolicy: "IfNotPresent" as const,
-    sparkVersion: config.sparkVersion,
-    driverScheduling: { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME }, tolerations: [] },
-    driverServiceAccount: config.driverServiceAccount,
-    workloadConfigMap: configMap.metadata.name,
-  };
-  return { configMap, applications: cells.map((cell) => cellApplication(cell, context)) };
+  const context = experimentContext(config, experiment, placement, configMap.metadata.name);
+  const launches = cells.map((cell) => cellLaunch(cell, context));
+  return { configMap, launches, applications: launches.map(sparkApplicationOf) };
 }

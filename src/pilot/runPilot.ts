@@ -12,12 +12,13 @@ import { readStackSource, type StackSource } from "../config/stackSource";
 import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";
 import { findLocalSpark } from "./environment";
 import { planLocalCells, type LocalCell } from "./localPlan";
-import { plainProgress, terminalProgress, type Progress } from "./progress";
-import { ResultsStore } from "./resultsStore";
+import { plainProgress, terminalProgress, type Progress } from "../results/progress";
+import { ResultsStore } from "../results/resultsStore";
 import { runLocalCell } from "./runLocalCell";
-import { killOrphanedCells, lockResults } from "./orphans";
+import { lockResults } from "../results/resultsLock";
+import { killOrphanedCells } from "./orphans";
 import { killRunningProcesses } from "./runProcess";
-import { summarise, summaryText, type PilotSummary } from "./summary";
+import { summarise, summaryText, type PilotSummary } from "../results/runSummary";
 
 /** Options of a pilot run, as the CLI parsed them. */
 export interface PilotOptions {

@@ -47,7 +47,8 @@ export interface PlanTotals {
   /** System pool node-hours over the same wall time (its minimum node count). */
   readonly systemNodeHoursUpperBound: number;
   /** USD at on-demand list prices for the node-hours above (excludes the GKE fee, disks, egress). */
-  readonly estimatedCostUsdUpperBound: number;
+  /** Dollars at on-demand list prices; null on an existing cluster, whose prices are not known here. */
+  readonly estimatedCostUsdUpperBound: number | null;
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -135,7 +136,8 @@ export function planReport(
       wallHoursUpperBound: round2(wallHours),
       experimentNodeHoursUpperBound: round2(experimentNodeHours),
       systemNodeHoursUpperBound: round2(systemNodeHours),
-      estimatedCostUsdUpperBound: round2(experimentCost + systemCost),
+      estimatedCostUsdUpperBound:
+        config.target === "gke" ? round2(experimentCost + systemCost) : null,
     },
   };
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { readProblem, UsageError } from "../config/errors";
-import { cellResultSchema, type CellResult } from "../results/cellResult";
+import { cellResultSchema, type CellResult } from "./cellResult";
 
 /**
  * The pilot's results file, `results.jsonl`: one CellResult per line. Every save writes the

@@ -1,5 +1,5 @@
 import { SingleBar } from "cli-progress";
-import type { CellResult } from "../results/cellResult";
+import type { CellResult } from "./cellResult";
 
 /** What the pilot reports as it goes. */
 export interface Progress {

@@ -1,5 +1,5 @@
 import { renderTable } from "../core/textTable";
-import type { CellResult } from "../results/cellResult";
+import type { CellResult } from "./cellResult";
 
 /** Counts for the end-of-run summary. */
 export interface PilotSummary {

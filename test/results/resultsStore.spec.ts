@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ResultsStore } from "../../src/pilot/resultsStore";
+import { ResultsStore } from "../../src/results/resultsStore";
 import type { CellResult } from "../../src/results/cellResult";
 import { sampleRecord } from "../helpers/sampleRecord";
 
