@@ -370,7 +370,7 @@ function shuffleHashChecks(input: PredictInput, d: Derived): ConstraintCheck[] {
       capacity: worst.share,
       failureClass: "spark_memory_oom",
       detail:
-        `the largest build task (${worst.task.label}, ${formatRows(worst.task.buildRows)} rows, ` +
+        `the tightest build task (${worst.task.label}, ${formatRows(worst.task.buildRows)} rows, ` +
         `${aqeNote(input, plan.skewedPartitions)}) grows its hash relation to a ` +
         `${formatBytes(worst.peak.pageBytes)} page + ${formatBytes(worst.peak.arrayBytes)} array and asks for ` +
         `${formatBytes(worst.peak.peakBytes)} at its last doubling; it may hold ` +

@@ -57,8 +57,6 @@ export interface ShuffleTask {
   readonly label: string;
   /** Build rows it reads. */
   readonly buildRows: number;
-  /** Probe rows it reads (a split of a skewed build partition reads the whole probe partition). */
-  readonly probeRows: number;
   /** Distinct build keys among them (at most its rows). */
   readonly keys: number;
   /** Rows of its most frequent key. */
@@ -137,7 +135,6 @@ interface Partition {
   readonly buildRows: number;
   readonly keys: number;
   readonly topKeyRows: number;
-  readonly probeRows: number;
   readonly buildMapBytes: number;
   readonly probeMapBytes: number;
 }
@@ -146,7 +143,6 @@ function asTask(p: Partition): ShuffleTask {
   return {
     label: `partition ${p.index}`,
     buildRows: p.buildRows,
-    probeRows: p.probeRows,
     keys: Math.min(p.keys, Math.ceil(p.buildRows)),
     topKeyRows: p.topKeyRows,
   };
@@ -163,8 +159,6 @@ function splitSkewed(p: Partition, mapTasks: number, target: number): ShuffleTas
     return {
       label: `partition ${p.index}, split ${i + 1} of ${starts.length}`,
       buildRows: rows,
-      // OptimizeSkewedJoin pairs every split with the whole partition of the other side.
-      probeRows: p.probeRows,
       keys: Math.min(p.keys, Math.ceil(rows)),
       topKeyRows: Math.min(p.topKeyRows, Math.max(p.topKeyRows * fraction, CHUNK_ROWS)),
     };
@@ -183,7 +177,6 @@ function coalesce(run: readonly Partition[], target: number): ShuffleTask[] {
     tasks.push({
       label: first === last ? `partition ${first}` : `partitions ${first}-${last}`,
       buildRows: rows,
-      probeRows: group.reduce((sum, p) => sum + p.probeRows, 0),
       keys: Math.min(
         group.reduce((sum, p) => sum + p.keys, 0),
         Math.ceil(rows),
@@ -214,7 +207,6 @@ export function shufflePlan(input: ShufflePlanInput): ShufflePlan {
     buildRows: share * input.buildRows,
     keys: dist.partitionKeys[index],
     topKeyRows: dist.partitionTopShares[index] * input.buildRows,
-    probeRows: probeRowsPerPartition,
     buildMapBytes: share * input.buildRows * input.mapOutputRowBytes,
     probeMapBytes: probeRowsPerPartition * input.mapOutputRowBytes,
   }));
