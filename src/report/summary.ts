@@ -1,5 +1,6 @@
 import { regionLabel, type AccuracyReport, type RegionAccuracy } from "../predict/accuracy";
 import { renderTable } from "../core/textTable";
+import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
 
@@ -98,8 +99,8 @@ export function confusionText(report: AccuracyReport): string {
  */
 export function classConfusionText(report: AccuracyReport): string {
   const m = report.confusion.failureClass;
-  const classes = (Object.keys(m) as Array<keyof typeof m>).filter((c) =>
-    Object.keys(m).some((o) => m[c][o as keyof typeof m] > 0 || m[o as keyof typeof m][c] > 0),
+  const classes = FAILURE_CLASSES.filter((c) =>
+    FAILURE_CLASSES.some((other) => m[c][other] > 0 || m[other][c] > 0),
   );
   return renderTable(
     ["observed \\ predicted", ...classes],
