@@ -37,8 +37,12 @@ export async function runReport(
     `spark-at-scale report: ${records[0].experiment} (${source})`,
   );
   for (const line of report.summary) print(line);
+  print("accuracy by region (strategy, AQE, cores):");
+  print(report.regions);
   print("outcome confusion matrix (observed rows, predicted columns):");
   print(report.confusion);
+  print("failure-class confusion matrix (observed rows, predicted columns):");
+  print(report.classConfusion);
   print(`report: ${path.join(out, "index.html")}`);
   return 0;
 }

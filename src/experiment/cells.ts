@@ -191,14 +191,10 @@ function sizeOf(p: CellParameters, experiment: ExperimentConfig): CellSizing {
 const SPARK_DEFAULT_TASK_MAX_FAILURES = 4;
 
 /**
- * Spark settings a cell needs. Hints force the join strategy; for the shuffle strategies the
- * broadcast thresholds are also switched off so AQE cannot turn the join into a broadcast at
- * run time. `auto` keeps Spark's defaults: that is what it measures.
+ * The settings that follow from a cell's join parameters alone, so that a finished cell's
+ * record (which keeps its parameters) yields the same settings its run had.
  */
-export function cellSparkConf(
-  p: CellParameters,
-  experiment: ExperimentConfig,
-): Record<string, string> {
+export function joinSparkConf(p: Pick<CellParameters, "strategy" | "aqe">): Record<string, string> {
   const conf: Record<string, string> = { "spark.sql.adaptive.enabled": String(p.aqe) };
   if (p.strategy === "shuffle_hash" || p.strategy === "sort_merge") {
     conf["spark.sql.autoBroadcastJoinThreshold"] = "-1";
@@ -208,6 +204,19 @@ export function cellSparkConf(
     // would fail large build sides with a setting, not with the memory limits under study.
     conf["spark.driver.maxResultSize"] = "0";
   }
+  return conf;
+}
+
+/**
+ * Spark settings a cell needs. Hints force the join strategy; for the shuffle strategies the
+ * broadcast thresholds are also switched off so AQE cannot turn the join into a broadcast at
+ * run time. `auto` keeps Spark's defaults: that is what it measures.
+ */
+export function cellSparkConf(
+  p: CellParameters,
+  experiment: ExperimentConfig,
+): Record<string, string> {
+  const conf = joinSparkConf(p);
   if (experiment.fixed.taskMaxFailures !== SPARK_DEFAULT_TASK_MAX_FAILURES) {
     conf["spark.task.maxFailures"] = String(experiment.fixed.taskMaxFailures);
   }

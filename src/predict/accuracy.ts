@@ -45,10 +45,14 @@ function matrix<K extends string>(keys: readonly K[]): Record<K, Record<K, numbe
   return Object.fromEntries(keys.map((k) => [k, zeros(keys)])) as Record<K, Record<K, number>>;
 }
 
+/** A finished cell and what was predicted for it. */
+export interface PredictedCell {
+  readonly observed: CellResult;
+  readonly predicted: Prediction;
+}
+
 /** Accuracy of `pairs`, with confusion matrices and the cells predicted wrong. */
-export function accuracy(
-  pairs: ReadonlyArray<{ readonly observed: CellResult; readonly predicted: Prediction }>,
-): AccuracyReport {
+export function accuracy(pairs: readonly PredictedCell[]): AccuracyReport {
   const outcome = matrix(OUTCOMES);
   const failureClass = matrix(FAILURE_CLASSES);
   const wrong: WrongPrediction[] = [];
@@ -84,4 +88,48 @@ export function accuracy(
     confusion: { outcome, failureClass },
     wrong,
   };
+}
+
+/** A region of the matrix the predictor may be weaker in: strategy x AQE x cores. */
+export interface Region {
+  readonly strategy: CellResult["parameters"]["strategy"];
+  readonly aqe: boolean;
+  readonly executorCores: number;
+}
+
+/** The accuracy of the cells of one region. */
+export interface RegionAccuracy extends Region {
+  readonly report: AccuracyReport;
+}
+
+/** The region a cell belongs to. */
+export function regionOf(record: CellResult): Region {
+  const { strategy, aqe, executorCores } = record.parameters;
+  return { strategy, aqe, executorCores };
+}
+
+/** "shuffle_hash, AQE on, 2 cores". */
+export function regionLabel(region: Region): string {
+  const cores = `${region.executorCores} core${region.executorCores === 1 ? "" : "s"}`;
+  return `${region.strategy}, AQE ${region.aqe ? "on" : "off"}, ${cores}`;
+}
+
+/** Accuracy per region (strategy, AQE, cores), in that order, so a weak region shows. */
+export function accuracyByRegion(pairs: readonly PredictedCell[]): RegionAccuracy[] {
+  const groups = new Map<string, { region: Region; pairs: PredictedCell[] }>();
+  for (const pair of pairs) {
+    const region = regionOf(pair.observed);
+    const key = regionLabel(region);
+    const group = groups.get(key) ?? { region, pairs: [] };
+    group.pairs.push(pair);
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .sort(
+      (a, b) =>
+        a.region.strategy.localeCompare(b.region.strategy) ||
+        Number(b.region.aqe) - Number(a.region.aqe) ||
+        a.region.executorCores - b.region.executorCores,
+    )
+    .map((g) => ({ ...g.region, report: accuracy(g.pairs) }));
 }

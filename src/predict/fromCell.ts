@@ -1,6 +1,7 @@
 import type { ExperimentConfig } from "../config/experiment";
 import type { CellSpec } from "../experiment/cells";
 import type { PredictInput, Runner } from "./predict";
+import { sparkSettingsFromConf } from "./sparkSettings";
 
 /**
  * A planned cell as the predictor's input: its parameters, its sizes, the workload's key and
@@ -11,13 +12,12 @@ export function predictionInput(
   experiment: ExperimentConfig,
   runner: Runner,
 ): PredictInput {
-  const maxResultSize = cell.sparkConf["spark.driver.maxResultSize"];
   return {
     parameters: cell.parameters,
     sizing: cell.sizing,
     keys: experiment.fixed.keys,
     partitions: experiment.fixed.partitions,
     runner,
-    settings: maxResultSize === "0" ? { driverMaxResultSizeBytes: 0 } : {},
+    settings: sparkSettingsFromConf(cell.sparkConf),
   };
 }

@@ -37,6 +37,7 @@ import {
   type PayloadKind,
 } from "./relation";
 import { DEFAULT_AQE_SETTINGS, shufflePlan, type AqeSettings } from "./shuffleTasks";
+import { tasksSharingExecutor } from "./taskSchedule";
 
 /** Where a cell runs: Kubernetes pods have a memory limit, local-cluster processes none. */
 export type { Runner };
@@ -341,29 +342,40 @@ function shuffleHashChecks(input: PredictInput, d: Derived): ConstraintCheck[] {
     task,
     peak: shuffledHashRelationPeak(task.buildRows, task.keys, d.payloadBytes),
   }));
-  // The task asking for the most; among equal asks (same page size), the one with most rows.
-  const worst = peaks.reduce((a, b) =>
-    b.peak.peakBytes > a.peak.peakBytes ||
-    (b.peak.peakBytes === a.peak.peakBytes && b.task.buildRows > a.task.buildRows)
-      ? b
-      : a,
+  // A task may hold 1/N of its executor's pool, N = the tasks holding memory there when it
+  // asks (ExecutionMemoryPool.acquireMemory), which is fewer than the cores when the stage has
+  // fewer tasks than cores (taskSchedule.ts).
+  const sharing = tasksSharingExecutor(peaks.length, input.sizing.executorInstances, d.cores);
+  const asks = peaks.map((p, i) => {
+    const active = sharing[i];
+    const share = d.executionPoolBytes / active;
+    return { ...p, active, share, margin: marginOf(share, p.peak.peakBytes) };
+  });
+  // The task with the least room; among equal margins (same page size), the one with most rows.
+  const worst = asks.reduce((a, b) =>
+    b.margin < a.margin || (b.margin === a.margin && b.task.buildRows > a.task.buildRows) ? b : a,
   );
-  const share = d.executionPoolBytes / d.cores;
   const largest = peaks.reduce((a, b) => (b.peak.usedBytes > a.peak.usedBytes ? b : a));
+  const shareText =
+    worst.active === 1
+      ? d.cores > 1
+        ? `all of it: the stage's ${peaks.length} task(s) leave it alone on its executor`
+        : "all of it"
+      : `1/${worst.active} of it: ${worst.active} tasks share its executor`;
   return [
     check({
       id: "shj_task_memory",
       scope: "executor",
       demand: worst.peak.peakBytes,
-      capacity: share,
+      capacity: worst.share,
       failureClass: "spark_memory_oom",
       detail:
-        `the largest build task (${worst.task.label}, ${formatRows(worst.task.buildRows)} rows, ` +
+        `the tightest build task (${worst.task.label}, ${formatRows(worst.task.buildRows)} rows, ` +
         `${aqeNote(input, plan.skewedPartitions)}) grows its hash relation to a ` +
         `${formatBytes(worst.peak.pageBytes)} page + ${formatBytes(worst.peak.arrayBytes)} array and asks for ` +
-        `${formatBytes(worst.peak.peakBytes)} at its last doubling; a task may hold ` +
-        `${formatBytes(share)} (execution pool (${input.sizing.heapMiB} - ${RESERVED_SYSTEM_MEMORY_MIB} MiB) x ` +
-        `${d.settings.memoryFraction} / ${d.cores} task(s))`,
+        `${formatBytes(worst.peak.peakBytes)} at its last doubling; it may hold ` +
+        `${formatBytes(worst.share)}, ${shareText} (execution pool (${input.sizing.heapMiB} - ` +
+        `${RESERVED_SYSTEM_MEMORY_MIB} MiB) x ${d.settings.memoryFraction}, ${d.cores} core(s) per executor)`,
     }),
     check({
       id: "shj_page_limit",

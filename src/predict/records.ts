@@ -4,6 +4,7 @@
  */
 import type { CellResult } from "../results/cellResult";
 import type { PredictInput } from "./predict";
+import { cellSparkSettings } from "./sparkSettings";
 
 /** What to assume when a record has no workload line (it failed before the workload ran). */
 export interface RecordFallback {
@@ -25,8 +26,10 @@ function argumentsOf(record: CellResult): Record<string, unknown> | undefined {
 }
 
 /**
- * The prediction input for a finished cell: its parameters and the sizes it ran with, plus the
- * workload's keys, partitions, payload and input partitions from its result line. Without a
+ * The prediction input for a finished cell: its parameters and the sizes it ran with, the Spark
+ * settings its parameters gave it (the same `plan` predicts with: a broadcast's lifted
+ * result-size cap), plus the workload's keys, partitions, payload and input partitions from
+ * its result line. Without a
  * result line, `fallback` supplies keys and partitions; without either, this throws.
  */
 export function inputFromRecord(record: CellResult, fallback?: RecordFallback): PredictInput {
@@ -48,6 +51,7 @@ export function inputFromRecord(record: CellResult, fallback?: RecordFallback): 
     payloadBytes: numberField(args, "payloadBytes"),
     payloadKind: kind === "random" || kind === "compressible" ? kind : undefined,
     inputPartitions: numberField(args, "inputPartitions") ?? null,
+    settings: cellSparkSettings(record.parameters),
   };
 }
 

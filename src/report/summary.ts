@@ -1,4 +1,6 @@
-import type { AccuracyReport } from "../predict/accuracy";
+import { regionLabel, type AccuracyReport, type RegionAccuracy } from "../predict/accuracy";
+import { renderTable } from "../core/textTable";
+import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
 
@@ -37,6 +39,48 @@ export function failureOnsets(records: readonly CellResult[]): string[] {
     });
 }
 
+/**
+ * Runs of cells that differ only in table size where a larger table completed after a smaller
+ * one failed. With AQE on and a shuffled join this is AQE's skew split: a partition is split
+ * only when its map output is above an absolute size (256 MB by default) as well as 5 x the
+ * median, so a middle-sized table's hot partition can be too small to split yet too big for a
+ * task, while a larger table's is split into pieces that fit.
+ */
+export function nonMonotonicRuns(records: readonly CellResult[]): string[] {
+  const groups = new Map<string, CellResult[]>();
+  for (const r of records) {
+    const p = r.parameters;
+    const key = [
+      p.strategy,
+      p.executorMemory,
+      p.skew,
+      p.aqe,
+      p.executorCores,
+      p.memoryOverheadFactor,
+    ].join("|");
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const lines: string[] = [];
+  for (const cells of groups.values()) {
+    const sorted = [...cells].sort((a, b) => a.parameters.tableRatio - b.parameters.tableRatio);
+    const firstFail = sorted.findIndex((c) => c.state !== "COMPLETED");
+    if (firstFail < 0) continue;
+    const laterPass = sorted.slice(firstFail + 1).find((c) => c.state === "COMPLETED");
+    if (!laterPass) continue;
+    const p = sorted[firstFail].parameters;
+    const why =
+      p.aqe && p.strategy !== "broadcast" && p.strategy !== "auto"
+        ? ": AQE splits a skewed partition only above spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes (256 MB), so the larger table's hot partition was split and the middle one's was not"
+        : "";
+    lines.push(
+      `not monotonic: ${p.strategy} with ${p.executorMemory} executors, skew ${p.skew}, AQE ${p.aqe ? "on" : "off"}, ` +
+        `${p.executorCores} core(s): fails at ratio ${p.tableRatio} (${sorted[firstFail].failureClass}) ` +
+        `but completes at ${laterPass.parameters.tableRatio}${why}`,
+    );
+  }
+  return lines;
+}
+
 const percent = (x: number) => (Number.isNaN(x) ? "n/a" : `${Math.round(x * 1000) / 10} %`);
 
 /** The confusion matrix of outcomes as text (observed rows, predicted columns). */
@@ -49,12 +93,70 @@ export function confusionText(report: AccuracyReport): string {
   ].join("\n");
 }
 
+/**
+ * The failure-class confusion matrix as text: observed classes (rows) by predicted classes
+ * (columns), only the classes that were observed or predicted.
+ */
+export function classConfusionText(report: AccuracyReport): string {
+  const m = report.confusion.failureClass;
+  const classes = FAILURE_CLASSES.filter((c) =>
+    FAILURE_CLASSES.some((other) => m[c][other] > 0 || m[other][c] > 0),
+  );
+  return renderTable(
+    ["observed \\ predicted", ...classes],
+    classes.map((observed) => [observed, ...classes.map((p) => String(m[observed][p]))]),
+  );
+}
+
+/**
+ * Accuracy per region (strategy, AQE, cores) as a table: with the shipped constants, and
+ * leave-one-out when given. A region's accuracy is of few cells: read it with its count.
+ */
+export function regionTable(
+  shipped: readonly RegionAccuracy[],
+  leaveOneOut?: readonly RegionAccuracy[],
+): string {
+  const loo = new Map((leaveOneOut ?? []).map((r) => [regionLabel(r), r.report]));
+  const header = ["region", "cells", "outcome", "class"];
+  if (leaveOneOut) header.push("outcome (LOO)", "class (LOO)");
+  return renderTable(
+    header,
+    shipped.map((r) => {
+      const row = [
+        regionLabel(r),
+        String(r.report.cells),
+        percent(r.report.outcomeAccuracy),
+        percent(r.report.classAccuracy),
+      ];
+      const other = loo.get(regionLabel(r));
+      if (leaveOneOut) {
+        row.push(
+          other ? percent(other.outcomeAccuracy) : "n/a",
+          other ? percent(other.classAccuracy) : "n/a",
+        );
+      }
+      return row;
+    }),
+  );
+}
+
 /** The summary the report prints and puts on its page. */
-export function summaryLines(records: readonly CellResult[], report: AccuracyReport): string[] {
+export function summaryLines(
+  records: readonly CellResult[],
+  report: AccuracyReport,
+  shipped?: AccuracyReport,
+): string[] {
   return [
     `${records.length} cells: ${records.filter((r) => r.state === "COMPLETED").length} completed, ` +
       `${records.filter((r) => r.state !== "COMPLETED").length} failed`,
     ...failureOnsets(records),
+    ...nonMonotonicRuns(records),
+    ...(shipped
+      ? [
+          `predictor (shipped constants): outcome accuracy ${percent(shipped.outcomeAccuracy)}, ` +
+            `failure-class accuracy ${percent(shipped.classAccuracy)}`,
+        ]
+      : []),
     `predictor (leave-one-out): outcome accuracy ${percent(report.outcomeAccuracy)}, ` +
       `failure-class accuracy ${percent(report.classAccuracy)}`,
     ...report.wrong.map(

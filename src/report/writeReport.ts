@@ -1,20 +1,29 @@
 import { AXIS_NAMES, FIXED_DEFAULTS, JOIN_STRATEGIES } from "../config/experiment";
 import { writeFilesStaged, type FileToWrite } from "../core/stagedWrite";
-import { accuracy, type AccuracyReport } from "../predict/accuracy";
+import { accuracy, accuracyByRegion, type AccuracyReport } from "../predict/accuracy";
 import { leaveOneOut } from "../predict/calibrate";
-import type { Prediction } from "../predict/predict";
+import { predict, type Prediction } from "../predict/predict";
+import { inputFromRecord } from "../predict/records";
 import type { CellResult } from "../results/cellResult";
 import { failureMapSpec, predictedVsObservedSpec } from "./charts";
 import { renderChart } from "./render";
-import { confusionText, summaryLines } from "./summary";
+import { classConfusionText, confusionText, regionTable, summaryLines } from "./summary";
 
 /** What a report holds, for the caller to print. */
 export interface Report {
   readonly dir: string;
   readonly charts: string[];
+  /** Leave-one-out: each cell predicted with factors fit on the other cells. */
   readonly accuracy: AccuracyReport;
+  /** With the shipped constants, nothing fit on these cells. */
+  readonly shippedAccuracy: AccuracyReport;
   readonly summary: string[];
+  /** Outcome confusion matrix (leave-one-out). */
   readonly confusion: string;
+  /** Failure-class confusion matrix (leave-one-out). */
+  readonly classConfusion: string;
+  /** Accuracy per strategy, AQE and cores: shipped constants and leave-one-out. */
+  readonly regions: string;
 }
 
 const CSV_COLUMNS = [
@@ -82,7 +91,7 @@ const escapeHtml = (text: string) =>
 function page(
   title: string,
   summary: string[],
-  confusion: string,
+  tables: { confusion: string; classConfusion: string; regions: string },
   charts: Array<{ file: string; svg: string }>,
 ): string {
   const figures = charts
@@ -98,8 +107,14 @@ function page(
 <h1>${escapeHtml(title)}</h1>
 <h2>Summary</h2>
 <ul>${summary.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>
+<h2>Accuracy by region</h2>
+<p>Outcome and failure-class accuracy per join strategy, AQE and executor cores: with the shipped
+constants (nothing fit on these cells) and leave-one-out. A region of few cells says little.</p>
+<pre>${escapeHtml(tables.regions)}</pre>
 <h2>Outcome confusion matrix (leave-one-out)</h2>
-<pre>${escapeHtml(confusion)}</pre>
+<pre>${escapeHtml(tables.confusion)}</pre>
+<h2>Failure-class confusion matrix (leave-one-out)</h2>
+<pre>${escapeHtml(tables.classConfusion)}</pre>
 <p>Each failure map: x = build side / executor heap, y = executor memory, colour = how the cell ended;
 small multiples by skew (rows) and AQE (columns). Data: <a href="results.csv">results.csv</a>.</p>
 ${figures}
@@ -121,8 +136,16 @@ export async function writeReport(
   // A cell that died before its result line carries no --keys/--partitions: assume the
   // experiment defaults for it.
   const { keys, partitions } = FIXED_DEFAULTS;
-  const pairs = leaveOneOut(records, { fallback: { keys, partitions } });
-  const report = accuracy(pairs.map((p) => ({ observed: p.record, predicted: p.prediction })));
+  const fallback = { keys, partitions };
+  const pairs = leaveOneOut(records, { fallback });
+  const held = pairs.map((p) => ({ observed: p.record, predicted: p.prediction }));
+  const report = accuracy(held);
+  const shipped = records.map((r) => ({
+    observed: r,
+    predicted: predict(inputFromRecord(r, fallback)),
+  }));
+  const shippedAccuracy = accuracy(shipped);
+  const regions = regionTable(accuracyByRegion(shipped), accuracyByRegion(held));
   const files: FileToWrite[] = [{ name: "results.csv", content: csv(pairs) }];
   const specs = [
     ...JOIN_STRATEGIES.filter((s) => records.some((r) => r.parameters.strategy === s)).map((s) => ({
@@ -137,10 +160,23 @@ export async function writeReport(
     files.push({ name: `${file}.svg`, content: svg }, { name: `${file}.png`, content: png });
     charts.push({ file, svg });
   }
-  const summary = summaryLines(records, report);
+  const summary = summaryLines(records, report, shippedAccuracy);
   const confusion = confusionText(report);
+  const classConfusion = classConfusionText(report);
   // All files or none, the page that shows them last.
-  files.push({ name: "index.html", content: page(title, summary, confusion, charts) });
+  files.push({
+    name: "index.html",
+    content: page(title, summary, { confusion, classConfusion, regions }, charts),
+  });
   writeFilesStaged(dir, files);
-  return { dir, charts: charts.map((c) => c.file), accuracy: report, summary, confusion };
+  return {
+    dir,
+    charts: charts.map((c) => c.file),
+    accuracy: report,
+    shippedAccuracy,
+    summary,
+    confusion,
+    classConfusion,
+    regions,
+  };
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { accuracy } from "../../src/predict/accuracy";
+import { accuracy, accuracyByRegion, regionLabel } from "../../src/predict/accuracy";
 import { predict } from "../../src/predict/predict";
 import { inputFromRecord } from "../../src/predict/records";
 import { pilotRecord, variant } from "./helpers";
@@ -50,5 +50,36 @@ describe("predict: accuracy against observed cells", () => {
     expect(report.cells).to.equal(0);
     expect(Number.isNaN(report.outcomeAccuracy)).to.equal(true);
     expect(report.wrong).to.deep.equal([]);
+  });
+});
+
+describe("predict: accuracy by region (strategy, AQE, cores)", () => {
+  it("groups cells by strategy, AQE and cores, in that order, each with its own accuracy", () => {
+    const right = pilotRecord("m512m-bhj-r1-s0-aqe-1");
+    const twoCores = (r: typeof right, name: string) => ({
+      ...variant(r, name, {}),
+      parameters: { ...r.parameters, executorCores: 2 },
+    });
+    const noAqe = {
+      ...variant(right, "no-aqe", {}),
+      parameters: { ...right.parameters, aqe: false },
+    };
+    const wrong = variant(pilotRecord("m512m-shj-r0p25-s0-aqe-1"), "shj-wrong", {
+      state: "FAILED",
+      failureClass: "spark_memory_oom",
+    });
+    const cells = [wrong, twoCores(right, "bhj-c2"), noAqe, right];
+    const regions = accuracyByRegion(
+      cells.map((observed) => ({ observed, predicted: predict(inputFromRecord(observed)) })),
+    );
+    expect(regions.map(regionLabel)).to.deep.equal([
+      "broadcast, AQE on, 1 core",
+      "broadcast, AQE on, 2 cores",
+      "broadcast, AQE off, 1 core",
+      "shuffle_hash, AQE on, 1 core",
+    ]);
+    expect(regions.map((r) => r.report.cells)).to.deep.equal([1, 1, 1, 1]);
+    expect(regions.map((r) => r.report.outcomeAccuracy)).to.deep.equal([1, 1, 1, 0]);
+    expect(regions[3].report.wrong.map((w) => w.cell)).to.deep.equal(["shj-wrong"]);
   });
 });
