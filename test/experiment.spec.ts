@@ -120,6 +120,8 @@ describe("experiment (dev stack under mocks)", () => {
       "64",
       "--seed",
       "42",
+      "--app-name",
+      "m2g-shj-r1-s1p1-aqe-1",
     ]);
     expect(app.spec.sparkConf).to.deep.equal({
       "spark.sql.adaptive.enabled": "true",
