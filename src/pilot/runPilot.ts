@@ -10,6 +10,7 @@ import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workload
 import type { CellResult } from "../results/cellResult";
 import { readStackSource, type StackSource } from "../config/stackSource";
 import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";
+import { EVENT_LOG_FOLDER } from "../trace/eventLogSettings";
 import { findLocalSpark } from "./environment";
 import { planLocalCells, type LocalCell } from "./localPlan";
 import { plainProgress, terminalProgress, type Progress } from "./progress";
@@ -157,6 +158,9 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   const orphans = killOrphanedCells(workRoot);
   if (orphans > 0) options.print(`stopped ${orphans} Spark run(s) left by an interrupted pilot`);
   fs.rmSync(workRoot, { recursive: true, force: true });
+  // Event logs are kept beside the results, for the History Server and the measured memory.
+  const eventLogDir = path.join(dir, EVENT_LOG_FOLDER);
+  fs.mkdirSync(eventLogDir, { recursive: true });
 
   const todo = plan.cells.filter((cell) => options.rerun || !store.get(cell.spec.name));
   const progress: Progress = options.interactive
@@ -193,6 +197,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
           workloadScript: WORKLOAD_SCRIPT_PATH,
           workRoot,
           timeoutMs: (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60_000,
+          eventLogDir,
+          warn: options.print,
         });
         store.save(record);
         progress.finished(record);
