@@ -8,6 +8,8 @@ export interface DriverRbacArgs {
   readonly namespace: pulumi.Input<string>;
   /** Service account name the drivers run as. */
   readonly serviceAccountName: string;
+  /** Annotations of the service account (Workload Identity's Google service account). */
+  readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -28,7 +30,12 @@ export class DriverRbac extends pulumi.ComponentResource {
     const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace });
     this.serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      { metadata: metadata(args.serviceAccountName) },
+      {
+        metadata: {
+          ...metadata(args.serviceAccountName),
+          annotations: args.serviceAccountAnnotations,
+        },
+      },
       self,
     );
     this.role = new k8s.rbac.v1.Role(

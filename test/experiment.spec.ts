@@ -32,6 +32,19 @@ function devExperimentWith(change: (experiment: any) => void): Record<string, un
   return devStackWith({ experiment });
 }
 
+/** What every GKE cell adds for its event log: written compressed to the stack's bucket. */
+const EVENT_LOG_CONF = {
+  "spark.eventLog.enabled": "true",
+  "spark.eventLog.dir": "gs://my-spark-lab-spark-lab-spark-events/events",
+  "spark.eventLog.compress": "true",
+  "spark.eventLog.compression.codec": "zstd",
+  "spark.eventLog.logStageExecutorMetrics": "true",
+  "spark.executor.metrics.pollingInterval": "100ms",
+  "spark.driver.extraClassPath": "/opt/spark-connectors/gcs-connector.jar",
+  "spark.hadoop.fs.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFileSystem",
+  "spark.hadoop.fs.AbstractFileSystem.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFS",
+};
+
 describe("experiment (dev stack under mocks)", () => {
   let resources: RegisteredResource[];
   let outputs: ReturnType<typeof runProgram>;
@@ -127,6 +140,7 @@ describe("experiment (dev stack under mocks)", () => {
       "spark.sql.adaptive.enabled": "true",
       "spark.sql.autoBroadcastJoinThreshold": "-1",
       "spark.sql.adaptive.autoBroadcastJoinThreshold": "-1",
+      ...EVENT_LOG_CONF,
     });
     expect(app.spec.executor).to.include({
       instances: 2,
@@ -158,6 +172,7 @@ describe("experiment (dev stack under mocks)", () => {
     const broadcastConf = {
       "spark.sql.adaptive.enabled": "true",
       "spark.driver.maxResultSize": "0",
+      ...EVENT_LOG_CONF,
     };
     expect(conf("m2g-bhj-r1-s0-aqe-1")).to.deep.equal(broadcastConf);
     expect(conf("m2g-auto-r1-s0-aqe-1")).to.deep.equal(broadcastConf);

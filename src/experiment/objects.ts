@@ -1,5 +1,6 @@
 import type { StackConfig } from "../config/stack";
 import type { ExperimentConfig } from "../config/experiment";
+import { gkeEventLogStorage } from "../testbed/eventLogs";
 import { sparkImageRef } from "../testbed/mirror";
 import { POOL_LABEL, SYSTEM_POOL_NAME } from "../testbed/pools";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
@@ -39,6 +40,7 @@ export function experimentObjects(
     driverScheduling: { nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME }, tolerations: [] },
     driverServiceAccount: config.driverServiceAccount,
     workloadConfigMap: configMap.metadata.name,
+    eventLog: gkeEventLogStorage(config),
   };
   return { configMap, applications: cells.map((cell) => cellApplication(cell, context)) };
 }

@@ -44,8 +44,13 @@ export const joinStageSchema = z.strictObject({
   attempt: z.number().int(),
   /** How it was found: the join operator's SQL metrics in the stage, or as the stage that failed. */
   identifiedBy: z.enum(["sql-metrics", "failed-stage"]),
-  /** Largest peak execution memory of any of its tasks (Spark's task metric). */
+  /** Largest peak execution memory of any of its tasks (Spark's task metric; 0 from failed tasks). */
   peakExecutionMemoryBytes: bytes,
+  /**
+   * Highest on-heap execution memory of an executor while it ran the stage's tasks (executor
+   * metrics, which failed tasks report too): with one core per executor, one task's grant.
+   */
+  executorOnHeapExecutionBytes: bytes,
   /** Bytes spilled from memory, summed over its tasks. */
   memoryBytesSpilled: bytes,
   /** Bytes those spills took on disk, summed. */

@@ -132,6 +132,7 @@ interface StageTrack {
   failureReason?: string;
   accumulatorIds: Set<number>;
   peakExecutionMemoryBytes: number;
+  executorOnHeapExecutionBytes: number;
   memoryBytesSpilled: number;
   diskBytesSpilled: number;
 }
@@ -147,6 +148,9 @@ const secondsBetween = (start?: number, end?: number) =>
     ? Math.round((end - start) / 100) / 10
     : null;
 
+const peakOf = (stage: StageTrack) =>
+  Math.max(stage.peakExecutionMemoryBytes, stage.executorOnHeapExecutionBytes);
+
 /** The join stage: the one holding the join operator's metrics, else the stage that failed. */
 function joinStageOf(
   stages: readonly StageTrack[],
@@ -155,7 +159,7 @@ function joinStageOf(
   const withJoin = stages.filter((s) => [...s.accumulatorIds].some((id) => joinIds.has(id)));
   const failed = stages.filter((s) => s.failureReason !== undefined || s.failedTasks > 0);
   const pick = (candidates: readonly StageTrack[]) =>
-    candidates.reduce((a, b) => (b.peakExecutionMemoryBytes >= a.peakExecutionMemoryBytes ? b : a));
+    candidates.reduce((a, b) => (peakOf(b) >= peakOf(a) ? b : a));
   const [chosen, identifiedBy] =
     withJoin.length > 0
       ? [pick(withJoin), "sql-metrics" as const]
@@ -168,6 +172,7 @@ function joinStageOf(
     attempt: chosen.attempt,
     identifiedBy,
     peakExecutionMemoryBytes: chosen.peakExecutionMemoryBytes,
+    executorOnHeapExecutionBytes: chosen.executorOnHeapExecutionBytes,
     memoryBytesSpilled: chosen.memoryBytesSpilled,
     diskBytesSpilled: chosen.diskBytesSpilled,
     durationSeconds: secondsBetween(chosen.submitted, chosen.completed),
@@ -200,6 +205,7 @@ export function eventLogMetrics(events: readonly SparkEvent[], eventLog: string)
         failedTasks: 0,
         accumulatorIds: new Set(),
         peakExecutionMemoryBytes: 0,
+        executorOnHeapExecutionBytes: 0,
         memoryBytesSpilled: 0,
         diskBytesSpilled: 0,
       };
@@ -241,12 +247,16 @@ export function eventLogMetrics(events: readonly SparkEvent[], eventLog: string)
           stage.peakExecutionMemoryBytes,
           taskPeakExecution(metrics),
         );
+        const during = asObject(event["Task Executor Metrics"]);
+        stage.executorOnHeapExecutionBytes = Math.max(
+          stage.executorOnHeapExecutionBytes,
+          asNumber(during.OnHeapExecutionMemory) ?? 0,
+        );
         stage.memoryBytesSpilled += asNumber(metrics["Memory Bytes Spilled"]) ?? 0;
         stage.diskBytesSpilled += asNumber(metrics["Disk Bytes Spilled"]) ?? 0;
         gcMillis += asNumber(metrics["JVM GC Time"]) ?? 0;
         const executor = asString(info["Executor ID"]);
-        if (executor !== undefined)
-          trackPeaks(peaksOf(executor), asObject(event["Task Executor Metrics"]));
+        if (executor !== undefined) trackPeaks(peaksOf(executor), during);
         if (asString(reason.Reason) !== "Success") {
           stage.failedTasks += 1;
           failedTasks += 1;
