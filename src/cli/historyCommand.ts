@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { DEFAULT_HISTORY_PORT, startLocalHistoryServer } from "../history/localHistoryServer";
 import { findLocalSpark } from "../pilot/environment";
 import { EVENT_LOG_FOLDER } from "../trace/eventLogSettings";
-import { UsageError } from "./stackSource";
+import { UsageError } from "../config/errors";
 
 /** Options of `spark-at-scale history` as commander hands them over. */
 export interface HistoryCommandOptions {

@@ -83,6 +83,10 @@ export function buildCli(): Command {
     )
     .option("--stack <name>", "read the stack's cells output through the Pulumi CLI")
     .option("--out <dir>", "report folder (default: a report/ folder next to the input)")
+    .option(
+      "--history-url <url>",
+      "link each cell to its application in this History Server (default: one running on 127.0.0.1:18080, if any)",
+    )
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options);
     });

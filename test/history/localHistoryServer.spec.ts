@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromium } from "playwright-core";
 import { eventLogFolderOf } from "../../src/cli/historyCommand";
-import { UsageError } from "../../src/cli/stackSource";
+import { UsageError } from "../../src/config/errors";
 import {
   localHistoryServerCommand,
   startLocalHistoryServer,
