@@ -157,13 +157,22 @@ describe("experiment (dev stack under mocks)", () => {
     const configMap = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!.inputs;
     expect(app.spec.volumes).to.deep.equal([
       { name: "workload", configMap: { name: configMap.metadata.name } },
+      { name: "gcs-connector", emptyDir: {} },
     ]);
     expect(configMap.data).to.deep.equal({ "join_workload.py": SCRIPT });
-    for (const role of ["driver", "executor"]) {
-      expect(app.spec[role].volumeMounts).to.deep.equal([
-        { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
-      ]);
-    }
+    expect(app.spec.executor.volumeMounts).to.deep.equal([
+      { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
+    ]);
+    // Only the driver writes the event log: it alone gets the Cloud Storage connector, fetched
+    // through the project's Maven mirror by an init container before Spark starts.
+    expect(app.spec.driver.volumeMounts).to.deep.equal([
+      { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
+      { name: "gcs-connector", mountPath: "/opt/spark-connectors", readOnly: true },
+    ]);
+    expect(app.spec.driver.initContainers.map((c: { name: string }) => c.name)).to.deep.equal([
+      "fetch-gcs-connector",
+    ]);
+    expect(app.spec.executor.initContainers).to.equal(undefined);
   });
 
   it("leaves the join threshold alone for broadcast and auto cells and lifts the result-size cap", () => {
