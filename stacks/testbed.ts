@@ -22,7 +22,7 @@ import {
 } from "../src/testbed/eventLogs";
 import { sparkImageRef } from "../src/testbed/mirror";
 import { POOL_LABEL, SYSTEM_POOL_NAME, type PoolSpec } from "../src/testbed/pools";
-import { eventLogDirOf } from "../src/trace/eventLogStorage";
+import { eventLogDirOf } from "../src/spark/eventLogStorage";
 import { sparkPiManifest } from "../src/testbed/sparkPi";
 
 /** What the testbed hands to experiments and to the stack outputs. */

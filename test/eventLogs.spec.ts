@@ -3,7 +3,7 @@ import { registeredResources, resetRegistrations, type RegisteredResource } from
 import { devStackWith } from "./helpers/devStack";
 import { runProgram } from "../stacks/program";
 import { historyServerObjects } from "../src/history/historyServerObjects";
-import { eventLogPodParts } from "../src/trace/eventLogStorage";
+import { eventLogPodParts } from "../src/spark/eventLogStorage";
 import { SPARK_SECURITY_CONTEXT } from "../src/spark/sparkApplication";
 
 const ofType = (resources: RegisteredResource[], type: string) =>

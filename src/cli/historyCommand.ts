@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_HISTORY_PORT, startLocalHistoryServer } from "../history/localHistoryServer";
 import { findLocalSpark } from "../pilot/environment";
-import { EVENT_LOG_FOLDER } from "../trace/eventLogSettings";
+import { EVENT_LOG_FOLDER } from "../spark/eventLogSettings";
 import { UsageError } from "../config/errors";
 
 /** Options of `spark-at-scale history` as commander hands them over. */

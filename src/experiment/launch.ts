@@ -13,7 +13,7 @@ import {
   eventLogPodParts,
   type EventLogPodParts,
   type EventLogStorage,
-} from "../trace/eventLogStorage";
+} from "../spark/eventLogStorage";
 import type { Cell } from "./cells";
 
 /** File name of the workload inside its ConfigMap and mount. */
@@ -101,7 +101,7 @@ export interface ExperimentContext {
   readonly driverScheduling: PodScheduling;
   /** CPU each pod requests instead of its Spark cores (e.g. 200m on a 2-CPU test node). */
   readonly podCoreRequest?: string;
-  /** Where drivers write event logs (src/trace/eventLogStorage.ts); none when absent. */
+  /** Where drivers write event logs (src/spark/eventLogStorage.ts); none when absent. */
   readonly eventLog?: EventLogStorage;
 }
 

@@ -13,7 +13,7 @@ import {
   gcsConnectorSparkConf,
   nodeVolume,
   type EventLogStorage,
-} from "../trace/eventLogStorage";
+} from "../spark/eventLogStorage";
 import { HISTORY_SERVER_CLASS, DEFAULT_HISTORY_PORT } from "./localHistoryServer";
 
 /** What a cluster's History Server is built from. */

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { fileUri } from "../trace/eventLogSettings";
+import { fileUri } from "../spark/eventLogSettings";
 
 /** Spark's History Server, the class `spark-class` starts. */
 export const HISTORY_SERVER_CLASS = "org.apache.spark.deploy.history.HistoryServer";

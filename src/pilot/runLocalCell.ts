@@ -10,7 +10,7 @@ import { cellRecord, cellRecordBase, runOutcome } from "../runs/cellRecord";
 import type { LocalSpark } from "./environment";
 import type { LocalCell } from "./localPlan";
 import { PROCESS_GROUP_FILE } from "./orphans";
-import { eventLogSparkConf, fileUri } from "../trace/eventLogSettings";
+import { eventLogSparkConf, fileUri } from "../spark/eventLogSettings";
 import { measuredMemory } from "../trace/measuredMemory";
 import { runProcess, type ProcessRun } from "./runProcess";
 import { cellWorkDirs, executorLogRoot, prepareWorkDirs, sparkSubmitCommand } from "./sparkSubmit";

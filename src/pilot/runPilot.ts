@@ -10,7 +10,7 @@ import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workload
 import type { CellResult } from "../results/cellResult";
 import { readStackSource, type StackSource } from "../config/stackSource";
 import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";
-import { EVENT_LOG_FOLDER } from "../trace/eventLogSettings";
+import { EVENT_LOG_FOLDER } from "../spark/eventLogSettings";
 import { findLocalSpark } from "./environment";
 import { planLocalCells, type LocalCell } from "./localPlan";
 import { plainProgress, terminalProgress, type Progress } from "./progress";

@@ -5,7 +5,7 @@
  * the same SparkApplications the stack applies.
  */
 import type { TestbedConfig } from "../config/testbed";
-import type { GcsEventLogStorage } from "../trace/eventLogStorage";
+import type { GcsEventLogStorage } from "../spark/eventLogStorage";
 import { sparkImageRef } from "./mirror";
 import { gcsConnectorJarUrl, mavenMirrorUrl } from "./mavenMirror";
 

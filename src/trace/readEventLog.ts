@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Decompress } from "fzstd";
-import { EVENT_LOG_CODEC, IN_PROGRESS_SUFFIX } from "./eventLogSettings";
+import { EVENT_LOG_CODEC, IN_PROGRESS_SUFFIX } from "../spark/eventLogSettings";
 
 /** An event log that cannot be read, with the file and the reason. */
 export class EventLogError extends Error {
@@ -96,7 +96,7 @@ function partText(file: string): string {
   if (codec !== EVENT_LOG_CODEC) {
     throw new EventLogError(
       file,
-      `compressed with ${codec}, which this reader does not decode; cells write ${EVENT_LOG_CODEC} (src/trace/eventLogSettings.ts)`,
+      `compressed with ${codec}, which this reader does not decode; cells write ${EVENT_LOG_CODEC} (src/spark/eventLogSettings.ts)`,
     );
   }
   return zstdText(file, data);

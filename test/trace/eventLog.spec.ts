@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { cellResultSchema } from "../../src/results/cellResult";
 import { cellRecord, cellRecordBase } from "../../src/runs/cellRecord";
-import { eventLogSparkConf, fileUri } from "../../src/trace/eventLogSettings";
+import { eventLogSparkConf, fileUri } from "../../src/spark/eventLogSettings";
 import { measuredMemory } from "../../src/trace/measuredMemory";
 import { EventLogError, findEventLog, readEventLog } from "../../src/trace/readEventLog";
 import { sampleRecord } from "../helpers/sampleRecord";

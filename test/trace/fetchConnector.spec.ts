@@ -10,7 +10,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FETCH_CONNECTOR_SCRIPT } from "../../src/trace/eventLogStorage";
+import { FETCH_CONNECTOR_SCRIPT } from "../../src/spark/eventLogStorage";
 
 describe("fetching the Cloud Storage connector in the driver's init container", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "connector-"));

@@ -3,12 +3,7 @@
  * one typed input, turned into Spark settings and pod parts by one function, so a
  * SparkApplication and a plain spark-submit against the same cluster write the same logs.
  */
-import type {
-  InitContainer,
-  SecurityContext,
-  Volume,
-  VolumeMount,
-} from "../spark/sparkApplication";
+import type { InitContainer, SecurityContext, Volume, VolumeMount } from "./sparkApplication";
 import { eventLogSparkConf, fileUri } from "./eventLogSettings";
 
 /** Cloud Storage: drivers write through the connector, as their Google service account. */
