@@ -174,6 +174,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     killRunningProcesses();
     progress.stop();
     fs.rmSync(workRoot, { recursive: true, force: true });
+    removeIfEmpty(eventLogDir);
     unlock();
     const saved = plan.cells.filter((cell) => store.get(cell.spec.name)).length;
     options.print(
@@ -209,6 +210,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     process.removeListener("SIGTERM", stop);
     progress.stop();
     fs.rmSync(workRoot, { recursive: true, force: true });
+    removeIfEmpty(eventLogDir);
     unlock();
   }
   const names = new Set(plan.cells.map((c) => c.spec.name));
@@ -217,6 +219,11 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   options.print(summaryText(experiment.name, records, summary));
   options.print(`results: ${store.file}`);
   return { experiment, resultsFile: store.file, records, summary };
+}
+
+/** Removes a folder nothing was written to, so an interrupted run leaves none behind. */
+function removeIfEmpty(dir: string): void {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
 }
 
 /**
