@@ -13,14 +13,16 @@ import pulumi from "@pulumi/eslint-plugin";
 const SRC_LAYERS = {
   core: 0, // units, machine types, GCP locations, text tables: facts that need nothing else
   config: 1, // the config schemas, stack files, config and usage errors
-  spark: 2, // SparkApplication manifest types
+  spark: 2, // SparkApplication manifest types, event-log settings and storage
   testbed: 3, // pools, mirror, operator values, RBAC
   kube: 3, // the Kubernetes reader: API objects and names, polling
+  history: 3, // Spark's History Server: local command and cluster objects
   failure: 4, // the failure classifier and its vocabulary
   experiment: 5, // cells and the objects they apply
   results: 5, // the cell record schema and the workload's result line
   predict: 6, // the memory model's prediction of a cell's fate
   runs: 6, // one cell on the cluster: apply, wait, read, classify, record
+  trace: 6, // a cell's event log read back into measured memory
   pilot: 7, // the local pilot
   cluster: 7, // an existing-cluster stack run on its cluster without Pulumi (`run`)
   plan: 7, // what `plan` shows: cells, pools, predictions, cost bound

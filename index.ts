@@ -17,5 +17,7 @@ export const kubeconfig = outputs.kubeconfig;
 export const pools = outputs.pools;
 export const sparkImage = outputs.sparkImage;
 export const sparkPi = outputs.sparkPi;
+export const eventLogs = outputs.eventLogs;
+export const historyServer = outputs.historyServer;
 export const experiment = outputs.experiment;
 export const cells = outputs.cells;

@@ -8,6 +8,8 @@ export interface DriverRbacArgs {
   readonly namespace: string;
   /** Service account name the drivers run as. */
   readonly serviceAccountName: string;
+  /** Annotations of the service account (Workload Identity's Google service account). */
+  readonly serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
 }
 
 /**
@@ -29,7 +31,13 @@ export class DriverRbac extends pulumi.ComponentResource {
     const objects = driverRbacManifests(args.namespace, args.serviceAccountName);
     this.serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-sa`,
-      objects.serviceAccount,
+      {
+        ...objects.serviceAccount,
+        metadata: {
+          ...objects.serviceAccount.metadata,
+          annotations: args.serviceAccountAnnotations,
+        },
+      },
       self,
     );
     this.role = new k8s.rbac.v1.Role(`${name}-role`, objects.role, self);

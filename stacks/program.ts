@@ -22,6 +22,10 @@ export interface ProgramOutputs {
   readonly sparkPi?: pulumi.Output<Record<string, unknown>>;
   /** Experiment name, when the stack has one. */
   readonly experiment?: string;
+  /** Where cells write their Spark event logs. */
+  readonly eventLogs: string;
+  /** The command that forwards the History Server's UI to localhost:18080. */
+  readonly historyServer: string;
   /** Each cell's record (src/results/cellResult.ts) by cell name. */
   readonly cells?: pulumi.Output<Record<string, Record<string, unknown>>>;
 }
@@ -76,6 +80,8 @@ export function runProgram(
     ),
     sparkImage: testbed.sparkImage,
     sparkPi: testbed.sparkPi?.run.record,
+    eventLogs: testbed.eventLogDir,
+    historyServer: testbed.historyServer,
     experiment: config.experiment?.name,
     cells: experiment?.records,
   };

@@ -2,14 +2,27 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterAccess } from "../components/clusterAccess";
 import { DriverRbac } from "../components/driverRbac";
 import { GkeCluster } from "../components/gkeCluster";
+import { EventLogBucket } from "../components/eventLogBucket";
+import { HistoryServer } from "../components/historyServer";
 import { ImageMirror } from "../components/imageMirror";
+import { MavenMirror } from "../components/mavenMirror";
 import { NodeIdentity } from "../components/nodeIdentity";
 import { NodePools } from "../components/nodePools";
 import { SparkOperator } from "../components/sparkOperator";
 import { SparkPi } from "../components/sparkPi";
 import type { TestbedConfig } from "../src/config/testbed";
+import {
+  EVENT_LOG_IDENTITIES,
+  EVENT_LOG_RETENTION_DAYS,
+  gkeEventLogStorage,
+  googleServiceAccountEmail,
+  googleServiceAccountId,
+  HISTORY_SERVER_NAME,
+  WORKLOAD_IDENTITY_ANNOTATION,
+} from "../src/testbed/eventLogs";
 import { sparkImageRef } from "../src/testbed/mirror";
-import type { PoolSpec } from "../src/testbed/pools";
+import { POOL_LABEL, SYSTEM_POOL_NAME, type PoolSpec } from "../src/testbed/pools";
+import { eventLogDirOf } from "../src/spark/eventLogStorage";
 import { sparkPiManifest } from "../src/testbed/sparkPi";
 
 /** What the testbed hands to experiments and to the stack outputs. */
@@ -26,6 +39,10 @@ export interface Testbed {
   readonly ready: pulumi.Resource[];
   /** The smoke test, when enabled. */
   readonly sparkPi?: SparkPi;
+  /** Where cells write event logs (gs://…). */
+  readonly eventLogDir: string;
+  /** The command that forwards the History Server's UI to localhost. */
+  readonly historyServer: string;
 }
 
 /** Declares the whole testbed for a validated config and the pools planned from it. */
@@ -49,14 +66,59 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
     pools,
   });
   const access = new ClusterAccess(`${name}-access`, { cluster: gke.cluster });
+  const storage = gkeEventLogStorage(config);
+  const historyAccountId = googleServiceAccountId(name, EVENT_LOG_IDENTITIES.history);
+  const eventLogs = new EventLogBucket(`${name}-events`, {
+    project: config.gcpProject,
+    location: config.location,
+    bucketName: storage.bucket,
+    retentionDays: EVENT_LOG_RETENTION_DAYS,
+    forceDestroy: !config.deletionProtection,
+    namespace: config.jobNamespace,
+    driver: {
+      accountId: googleServiceAccountId(name, EVENT_LOG_IDENTITIES.driver),
+      kubernetesServiceAccount: config.driverServiceAccount,
+    },
+    history: { accountId: historyAccountId, kubernetesServiceAccount: HISTORY_SERVER_NAME },
+  });
+  const jars = new MavenMirror(`${name}-maven`, {
+    project: config.gcpProject,
+    location: config.location,
+    readerMembers: [eventLogs.driverAccount.member, eventLogs.historyAccount.member],
+  });
   const k8sOpts = { provider: access.provider, dependsOn: [nodePools, mirror] };
   const operator = new SparkOperator(`${name}-operator`, { config }, k8sOpts);
   const rbac = new DriverRbac(
     `${name}-driver`,
-    { namespace: config.jobNamespace, serviceAccountName: config.driverServiceAccount },
+    {
+      namespace: config.jobNamespace,
+      serviceAccountName: config.driverServiceAccount,
+      serviceAccountAnnotations: {
+        [WORKLOAD_IDENTITY_ANNOTATION]: eventLogs.driverAccount.email,
+      },
+    },
     { ...k8sOpts, dependsOn: [...k8sOpts.dependsOn, operator] },
   );
-  const ready = [operator, rbac];
+  const history = new HistoryServer(
+    `${name}-history`,
+    {
+      name: HISTORY_SERVER_NAME,
+      namespace: config.jobNamespace,
+      image: storage.fetchImage,
+      storage,
+      nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
+      serviceAccountAnnotations: {
+        [WORKLOAD_IDENTITY_ANNOTATION]: googleServiceAccountEmail(
+          historyAccountId,
+          config.gcpProject,
+        ),
+      },
+    },
+    { provider: access.provider, dependsOn: [operator, eventLogs, jars, nodePools, mirror] },
+  );
+  // Cells write their event logs from the start: the bucket, its grants and the connector's
+  // mirror must exist before any driver does.
+  const ready = [operator, rbac, eventLogs, jars];
   const sparkPi = config.sparkPi
     ? new SparkPi(`${name}-spark-pi`, {
         manifest: sparkPiManifest(config),
@@ -77,5 +139,7 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
     ),
     ready,
     sparkPi,
+    eventLogDir: eventLogDirOf(storage),
+    historyServer: history.portForward,
   };
 }

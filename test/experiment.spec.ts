@@ -32,6 +32,19 @@ function devExperimentWith(change: (experiment: any) => void): Record<string, un
   return devStackWith({ experiment });
 }
 
+/** What every GKE cell adds for its event log: written compressed to the stack's bucket. */
+const EVENT_LOG_CONF = {
+  "spark.eventLog.enabled": "true",
+  "spark.eventLog.dir": "gs://my-spark-lab-spark-lab-spark-events/events",
+  "spark.eventLog.compress": "true",
+  "spark.eventLog.compression.codec": "zstd",
+  "spark.eventLog.logStageExecutorMetrics": "true",
+  "spark.executor.metrics.pollingInterval": "100ms",
+  "spark.driver.extraClassPath": "/opt/spark-connectors/gcs-connector.jar",
+  "spark.hadoop.fs.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFileSystem",
+  "spark.hadoop.fs.AbstractFileSystem.gs.impl": "com.google.cloud.hadoop.fs.gcs.GoogleHadoopFS",
+};
+
 describe("experiment (dev stack under mocks)", () => {
   let resources: RegisteredResource[];
   let outputs: ReturnType<typeof runProgram>;
@@ -120,11 +133,14 @@ describe("experiment (dev stack under mocks)", () => {
       "64",
       "--seed",
       "42",
+      "--app-name",
+      "m2g-shj-r1-s1p1-aqe-1",
     ]);
     expect(app.spec.sparkConf).to.deep.equal({
       "spark.sql.adaptive.enabled": "true",
       "spark.sql.autoBroadcastJoinThreshold": "-1",
       "spark.sql.adaptive.autoBroadcastJoinThreshold": "-1",
+      ...EVENT_LOG_CONF,
     });
     expect(app.spec.executor).to.include({
       instances: 2,
@@ -141,13 +157,22 @@ describe("experiment (dev stack under mocks)", () => {
     const configMap = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap")!.inputs;
     expect(app.spec.volumes).to.deep.equal([
       { name: "workload", configMap: { name: configMap.metadata.name } },
+      { name: "gcs-connector", emptyDir: {} },
     ]);
     expect(configMap.data).to.deep.equal({ "join_workload.py": SCRIPT });
-    for (const role of ["driver", "executor"]) {
-      expect(app.spec[role].volumeMounts).to.deep.equal([
-        { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
-      ]);
-    }
+    expect(app.spec.executor.volumeMounts).to.deep.equal([
+      { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
+    ]);
+    // Only the driver writes the event log: it alone gets the Cloud Storage connector, fetched
+    // through the project's Maven mirror by an init container before Spark starts.
+    expect(app.spec.driver.volumeMounts).to.deep.equal([
+      { name: "workload", mountPath: "/opt/spark-at-scale", readOnly: true },
+      { name: "gcs-connector", mountPath: "/opt/spark-connectors", readOnly: true },
+    ]);
+    expect(app.spec.driver.initContainers.map((c: { name: string }) => c.name)).to.deep.equal([
+      "fetch-gcs-connector",
+    ]);
+    expect(app.spec.executor.initContainers).to.equal(undefined);
   });
 
   it("leaves the join threshold alone for broadcast and auto cells and lifts the result-size cap", () => {
@@ -156,6 +181,7 @@ describe("experiment (dev stack under mocks)", () => {
     const broadcastConf = {
       "spark.sql.adaptive.enabled": "true",
       "spark.driver.maxResultSize": "0",
+      ...EVENT_LOG_CONF,
     };
     expect(conf("m2g-bhj-r1-s0-aqe-1")).to.deep.equal(broadcastConf);
     expect(conf("m2g-auto-r1-s0-aqe-1")).to.deep.equal(broadcastConf);

@@ -37,10 +37,13 @@ describe("testbed (dev stack under mocks)", () => {
         "spark-at-scale:gke:ClusterAccess",
         "spark-at-scale:gke:NodeIdentity",
         "spark-at-scale:gke:NodePools",
+        "spark-at-scale:history:HistoryServer",
         "spark-at-scale:operator:SparkOperator",
         "spark-at-scale:rbac:DriverRbac",
         "spark-at-scale:registry:ImageMirror",
+        "spark-at-scale:registry:MavenMirror",
         "spark-at-scale:smoke:SparkPi",
+        "spark-at-scale:storage:EventLogBucket",
       ].sort(),
     );
   });
@@ -96,8 +99,15 @@ describe("testbed (dev stack under mocks)", () => {
   });
 
   it("gives nodes a dedicated account with only logging, monitoring and mirror read access", () => {
-    const account = one(resources, "gcp:serviceaccount/account:Account").inputs;
-    expect(account.accountId).to.equal("spark-lab-nodes");
+    const accounts = ofType(resources, "gcp:serviceaccount/account:Account").map(
+      (r) => r.inputs.accountId,
+    );
+    // The nodes' own, and the event logs' two (test/eventLogs.spec.ts).
+    expect(accounts.sort()).to.deep.equal([
+      "spark-lab-history",
+      "spark-lab-nodes",
+      "spark-lab-spark",
+    ]);
     const projectRoles = ofType(resources, "gcp:projects/iAMMember:IAMMember").map(
       (r) => r.inputs.role,
     );
@@ -110,7 +120,7 @@ describe("testbed (dev stack under mocks)", () => {
     const readers = ofType(
       resources,
       "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
-    );
+    ).filter((r) => r.inputs.repository !== "maven-central-mirror");
     const grants = readers.map((r) => [r.inputs.repository, r.inputs.role, r.inputs.member]).sort();
     expect(grants).to.deep.equal([
       [
@@ -127,9 +137,9 @@ describe("testbed (dev stack under mocks)", () => {
   });
 
   it("mirrors ghcr.io and Docker Hub as remote repositories in the cluster's region", () => {
-    const repos = ofType(resources, "gcp:artifactregistry/repository:Repository").map(
-      (r) => r.inputs,
-    );
+    const repos = ofType(resources, "gcp:artifactregistry/repository:Repository")
+      .map((r) => r.inputs)
+      .filter((r) => r.format === "DOCKER");
     expect(repos).to.have.length(2);
     for (const repo of repos) {
       expect(repo.mode).to.equal("REMOTE_REPOSITORY");
@@ -181,8 +191,17 @@ describe("testbed (dev stack under mocks)", () => {
   });
 
   it("grants the driver a namespaced Role and no ClusterRoleBinding", () => {
-    const sa = one(resources, "kubernetes:core/v1:ServiceAccount").inputs;
-    expect(sa.metadata).to.deep.equal({ name: "spark", namespace: "spark-apps" });
+    const accounts = ofType(resources, "kubernetes:core/v1:ServiceAccount").map((r) => r.inputs);
+    expect(accounts.map((a) => a.metadata.name).sort()).to.deep.equal(["spark", "spark-history"]);
+    const sa = accounts.find((a) => a.metadata.name === "spark")!;
+    expect(sa.metadata).to.deep.equal({
+      name: "spark",
+      namespace: "spark-apps",
+      // Workload Identity: the driver writes event logs as this Google service account.
+      annotations: {
+        "iam.gke.io/gcp-service-account": "spark-lab-spark@my-spark-lab.iam.gserviceaccount.com",
+      },
+    });
     const role = one(resources, "kubernetes:rbac.authorization.k8s.io/v1:Role").inputs;
     expect(role.metadata.namespace).to.equal("spark-apps");
     const resourcesGranted = role.rules.flatMap((r: { resources: string[] }) => r.resources).sort();

@@ -99,6 +99,7 @@ BUILD_VIEW = "spark_at_scale_build"
 PROBE_VIEW = "spark_at_scale_probe"
 
 ERROR_MESSAGE_CHARS = 2000
+MAX_APP_NAME_CHARS = 200
 JOIN_OPERATORS = {
     "BroadcastHashJoinExec",
     "ShuffledHashJoinExec",
@@ -143,6 +144,7 @@ class WorkloadArgs:
     payload_bytes: int = DEFAULT_PAYLOAD_BYTES
     input_partitions: int | None = None
     payload_kind: str = "random"
+    app_name: str | None = None
 
     @property
     def row_bytes(self) -> int:
@@ -162,6 +164,7 @@ class WorkloadArgs:
             "payloadBytes": self.payload_bytes,
             "inputPartitions": self.input_partitions,
             "payloadKind": self.payload_kind,
+            "appName": self.app_name,
         }
 
 
@@ -207,6 +210,15 @@ def _seed(text: str) -> int:
             f"invalid value {text!r}: expected an integer seed (64-bit signed)"
         )
     return value
+
+
+def _app_name(text: str) -> str:
+    if not 1 <= len(text) <= MAX_APP_NAME_CHARS or not text.isprintable():
+        raise argparse.ArgumentTypeError(
+            f"invalid value {text!r}: expected an application name of 1 to "
+            f"{MAX_APP_NAME_CHARS} printable characters"
+        )
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -278,6 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="random (incompressible, default) or compressible (8 random characters, then "
         "padding): same in-memory size, different shuffle/broadcast size",
     )
+    parser.add_argument(
+        "--app-name",
+        type=_app_name,
+        default=None,
+        help="Spark application name, shown in the event log and the History Server "
+        "(default spark-at-scale-join-<strategy>)",
+    )
     return parser
 
 
@@ -305,6 +324,7 @@ def parse_args(argv: Sequence[str] | None = None) -> WorkloadArgs:
         payload_bytes=ns.payload_bytes,
         input_partitions=ns.input_partitions,
         payload_kind=ns.payload_kind,
+        app_name=ns.app_name,
     )
 
 
@@ -881,7 +901,8 @@ def create_session(args: WorkloadArgs) -> SparkSession:
     applied per run by ``configure``."""
     from pyspark.sql import SparkSession
 
-    return SparkSession.builder.appName(f"spark-at-scale-join-{args.strategy}").getOrCreate()
+    name = args.app_name or f"spark-at-scale-join-{args.strategy}"
+    return SparkSession.builder.appName(name).getOrCreate()
 
 
 def emit(result: dict[str, Any]) -> None:

@@ -8,6 +8,8 @@ import {
 } from "../config/experiment";
 import { RUNNERS } from "../failure/runner";
 import { EnvironmentError } from "../pilot/environment";
+import { DEFAULT_HISTORY_PORT } from "../history/localHistoryServer";
+import { runHistory, type HistoryCommandOptions } from "./historyCommand";
 import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
 import { runRecommend, type RecommendOptions } from "./recommendCommand";
@@ -102,8 +104,28 @@ export function buildCli(): Command {
     )
     .option("--stack <name>", "read the stack's cells output through the Pulumi CLI")
     .option("--out <dir>", "report folder (default: a report/ folder next to the input)")
+    .option(
+      "--history-url <url>",
+      "link each cell to its application in this History Server (default: one running on 127.0.0.1:18080, if any)",
+    )
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options);
+    });
+
+  program
+    .command("history")
+    .description(
+      "Spark's History Server (from the venv's pyspark) over an experiment's event logs, on " +
+        "127.0.0.1 until Ctrl-C: each pilot cell's jobs, stages, tasks and executors in the Spark UI.",
+    )
+    .option("--results <dir>", "results folder", "results")
+    .option(
+      "--experiment <name>",
+      "whose event logs to serve (default: the only experiment under --results with event logs)",
+    )
+    .option("--port <n>", "UI port (0 = any free port)", String(DEFAULT_HISTORY_PORT))
+    .action(async (options: HistoryCommandOptions) => {
+      process.exitCode = await runHistory(options);
     });
 
   program

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { readResultsFile, readStackResults } from "../report/loadResults";
+import { historyLinksFor } from "../report/detectHistoryServer";
 import { writeReport } from "../report/writeReport";
 import { checkOutputFolder } from "./options";
 import { UsageError } from "../config/errors";
@@ -9,6 +10,8 @@ export interface ReportOptions {
   readonly input?: string;
   readonly stack?: string;
   readonly out?: string;
+  /** A History Server to link each cell's application to (default: one on 127.0.0.1:18080, if running). */
+  readonly historyUrl?: string;
 }
 
 /** The pilot's default results, which `npm start` reports on. */
@@ -31,10 +34,18 @@ export async function runReport(
       ? path.join("results", options.stack, "report")
       : path.join(path.dirname(source), "report"));
   checkOutputFolder("--out", out);
+  if (options.historyUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(options.historyUrl)) {
+    throw new UsageError(
+      `--history-url ${options.historyUrl}: an http(s) URL, e.g. http://127.0.0.1:18080`,
+    );
+  }
+  const links = await historyLinksFor(options.historyUrl);
+  if (links.note) print(links.note);
   const report = await writeReport(
     records,
     out,
     `spark-at-scale report: ${records[0].experiment} (${source})`,
+    links,
   );
   for (const line of report.summary) print(line);
   print("accuracy by region (strategy, AQE, cores):");

@@ -246,6 +246,9 @@ export function workloadArguments(
     String(experiment.fixed.partitions),
     "--seed",
     String(experiment.fixed.seed),
+    // The cell's name as Spark's application name: the History Server lists each cell by it.
+    "--app-name",
+    cellName(p),
   ];
 }
 

@@ -9,6 +9,11 @@ import {
   type SecurityContext,
   type Toleration,
 } from "../spark/sparkApplication";
+import {
+  eventLogPodParts,
+  type EventLogPodParts,
+  type EventLogStorage,
+} from "../spark/eventLogStorage";
 import type { Cell } from "./cells";
 
 /** File name of the workload inside its ConfigMap and mount. */
@@ -70,6 +75,11 @@ export interface CellLaunch {
     /** false keeps executor pods after they end: their exit code and reason are the evidence. */
     readonly deleteOnTermination: false;
   };
+  /**
+   * What the driver needs to write its event log (its settings are already in sparkConf):
+   * volumes, the driver's mounts and init containers. Absent without event-log storage.
+   */
+  readonly eventLog?: EventLogPodParts;
 }
 
 /** What every cell of an experiment shares, from the target cluster's config. */
@@ -91,12 +101,17 @@ export interface ExperimentContext {
   readonly driverScheduling: PodScheduling;
   /** CPU each pod requests instead of its Spark cores (e.g. 200m on a 2-CPU test node). */
   readonly podCoreRequest?: string;
+  /** Where drivers write event logs (src/spark/eventLogStorage.ts); none when absent. */
+  readonly eventLog?: EventLogStorage;
 }
 
 /** The launch of one placed cell in an experiment. */
 export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
   const { sizing, parameters, placement } = cell;
   const coreRequest = context.podCoreRequest ? { coreRequest: context.podCoreRequest } : {};
+  const eventLog = context.eventLog
+    ? eventLogPodParts(context.eventLog, SPARK_SECURITY_CONTEXT)
+    : undefined;
   return {
     name: cell.name,
     namespace: context.namespace,
@@ -106,7 +121,7 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
     sparkVersion: context.sparkVersion,
     mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${WORKLOAD_FILE}`,
     arguments: cell.workloadArgs,
-    sparkConf: cell.sparkConf,
+    sparkConf: { ...cell.sparkConf, ...eventLog?.sparkConf },
     serviceAccount: context.driverServiceAccount,
     workloadConfigMap: context.workloadConfigMap,
     securityContext: SPARK_SECURITY_CONTEXT,
@@ -129,5 +144,6 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
       scheduling: { nodeSelector: placement.nodeSelector, tolerations: placement.tolerations },
       deleteOnTermination: false,
     },
+    ...(eventLog ? { eventLog } : {}),
   };
 }

@@ -92,7 +92,10 @@ export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest
       // A failed cell is a result: retrying would hide it and double the cost.
       restartPolicy: { type: "Never" },
       // Operator v2 applies volumes other than spark-local-dir-* through its webhook.
-      volumes: [{ name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } }],
+      volumes: [
+        { name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } },
+        ...(launch.eventLog?.volumes ?? []),
+      ],
       driver: {
         cores: driver.cores,
         ...coreRequest(driver),
@@ -103,7 +106,10 @@ export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest
         nodeSelector: { ...driver.scheduling.nodeSelector },
         ...tolerations(driver),
         securityContext: launch.securityContext,
-        volumeMounts: mounts,
+        volumeMounts: [...mounts, ...(launch.eventLog?.driverVolumeMounts ?? [])],
+        ...(launch.eventLog && launch.eventLog.driverInitContainers.length > 0
+          ? { initContainers: [...launch.eventLog.driverInitContainers] }
+          : {}),
       },
       executor: {
         instances: executor.instances,

@@ -1,5 +1,6 @@
 import type { ExperimentConfig } from "../config/experiment";
 import type { StackConfig } from "../config/stack";
+import { gkeEventLogStorage } from "../testbed/eventLogs";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
 import { sparkImageRef } from "../testbed/mirror";
 import type { Cell } from "./cells";
@@ -43,6 +44,7 @@ export function experimentContext(
     driverServiceAccount: config.driverServiceAccount,
     workloadConfigMap: workloadConfigMapName,
     ...(existing?.podCpuRequest ? { podCoreRequest: existing.podCpuRequest } : {}),
+    ...(existing ? {} : { eventLog: gkeEventLogStorage(config) }),
   };
 }
 

@@ -10,6 +10,8 @@ import { cellRecord, cellRecordBase, runOutcome } from "../runs/cellRecord";
 import type { LocalSpark } from "./environment";
 import type { LocalCell } from "./localPlan";
 import { PROCESS_GROUP_FILE } from "./orphans";
+import { eventLogSparkConf, fileUri } from "../spark/eventLogSettings";
+import { measuredMemory } from "../trace/measuredMemory";
 import { runProcess, type ProcessRun } from "./runProcess";
 import { cellWorkDirs, executorLogRoot, prepareWorkDirs, sparkSubmitCommand } from "./sparkSubmit";
 
@@ -63,6 +65,10 @@ export async function runLocalCell(
     readonly workloadScript: string;
     readonly workRoot: string;
     readonly timeoutMs: number;
+    /** Folder the cell's event log is written to; it outlives the cell's scratch. */
+    readonly eventLogDir: string;
+    /** Told when the event log cannot be read (the record is written without metrics). */
+    readonly warn?: (message: string) => void;
   },
 ): Promise<CellResult> {
   const dirs = cellWorkDirs(options.workRoot, cell.spec.name);
@@ -74,6 +80,7 @@ export async function runLocalCell(
       options.spark.sparkSubmit,
       options.spark.python,
       options.workloadScript,
+      eventLogSparkConf(fileUri(path.resolve(options.eventLogDir))),
     );
     const run = await runProcess(command, options.timeoutMs, (pid) =>
       fs.writeFileSync(path.join(dirs.root, PROCESS_GROUP_FILE), String(pid)),
@@ -87,16 +94,26 @@ export async function runLocalCell(
       stderr,
     });
     const workload = lastResultFields(run.stdout);
+    const sparkApplicationId = applicationId(run, workload);
+    const measured = measuredMemory(
+      options.eventLogDir,
+      sparkApplicationId,
+      path.dirname(options.eventLogDir),
+    );
+    if (measured.problem !== undefined && sparkApplicationId !== null) {
+      options.warn?.(`${cell.spec.name}: no measured memory: ${measured.problem}`);
+    }
     const outcome = runOutcome({
       runner: "local-cluster",
       evidence,
       classification: classifyFailure(evidence),
-      sparkApplicationId: applicationId(run, workload),
+      sparkApplicationId,
       start: run.start,
       end: run.end,
       attempts: 1,
       executorFailures: failedExecutors(evidence),
       workload: workload ?? null,
+      metrics: measured.metrics,
     });
     return cellRecord(cellRecordBase(cell.spec, cell), outcome);
   } finally {

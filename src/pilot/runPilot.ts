@@ -10,6 +10,7 @@ import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workload
 import type { CellResult } from "../results/cellResult";
 import { readStackSource, type StackSource } from "../config/stackSource";
 import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";
+import { EVENT_LOG_FOLDER } from "../spark/eventLogSettings";
 import { findLocalSpark } from "./environment";
 import { planLocalCells, type LocalCell } from "./localPlan";
 import { plainProgress, terminalProgress, type Progress } from "../results/progress";
@@ -158,6 +159,9 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   const orphans = killOrphanedCells(workRoot);
   if (orphans > 0) options.print(`stopped ${orphans} Spark run(s) left by an interrupted pilot`);
   fs.rmSync(workRoot, { recursive: true, force: true });
+  // Event logs are kept beside the results, for the History Server and the measured memory.
+  const eventLogDir = path.join(dir, EVENT_LOG_FOLDER);
+  fs.mkdirSync(eventLogDir, { recursive: true });
 
   const todo = plan.cells.filter((cell) => options.rerun || !store.get(cell.spec.name));
   const progress: Progress = options.interactive
@@ -171,6 +175,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     killRunningProcesses();
     progress.stop();
     fs.rmSync(workRoot, { recursive: true, force: true });
+    removeIfEmpty(eventLogDir);
     unlock();
     const saved = plan.cells.filter((cell) => store.get(cell.spec.name)).length;
     options.print(
@@ -194,6 +199,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
           workloadScript: WORKLOAD_SCRIPT_PATH,
           workRoot,
           timeoutMs: (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60_000,
+          eventLogDir,
+          warn: options.print,
         });
         store.save(record);
         progress.finished(record);
@@ -204,6 +211,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     process.removeListener("SIGTERM", stop);
     progress.stop();
     fs.rmSync(workRoot, { recursive: true, force: true });
+    removeIfEmpty(eventLogDir);
     unlock();
   }
   const names = new Set(plan.cells.map((c) => c.spec.name));
@@ -212,6 +220,11 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   options.print(summaryText(experiment.name, records, summary));
   options.print(`results: ${store.file}`);
   return { experiment, resultsFile: store.file, records, summary };
+}
+
+/** Removes a folder nothing was written to, so an interrupted run leaves none behind. */
+function removeIfEmpty(dir: string): void {
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
 }
 
 /**

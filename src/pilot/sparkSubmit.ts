@@ -52,6 +52,7 @@ export interface Command {
  * The spark-submit of one cell on Spark's `local-cluster` master: one worker per executor, each
  * launching a separate executor JVM with the cell's heap, so executors fail the way they do on
  * a cluster (their own heap, their own exit code) — but without a container memory limit.
+ * `extraConf` adds what the runner decides rather than the cell (the event log's folder).
  */
 export function sparkSubmitCommand(
   cell: LocalCell,
@@ -59,6 +60,7 @@ export function sparkSubmitCommand(
   sparkSubmit: string,
   python: string,
   workloadScript: string,
+  extraConf: Readonly<Record<string, string>> = {},
 ): Command {
   const { sizing } = cell;
   const cores = cell.spec.parameters.executorCores;
@@ -68,6 +70,7 @@ export function sparkSubmitCommand(
     "spark.local.dir": dirs.local,
     "spark.ui.showConsoleProgress": "false",
     ...cell.spec.sparkConf,
+    ...extraConf,
   };
   const args = [
     "--master",

@@ -18,7 +18,8 @@ const CLASS_COLOURS: Readonly<Record<string, string>> = {
   other: "#1f1f1f",
 };
 
-const colour = {
+/** The failure-class colour scale every chart shares. */
+export const FAILURE_CLASS_COLOUR = {
   field: "failureClass",
   type: "nominal",
   title: "outcome / failure class",
@@ -64,7 +65,7 @@ export function failureMapSpec(records: readonly CellResult[], strategy: string)
           title: "executor memory",
           sort: { field: "memoryMiB", order: "descending" },
         },
-        color: colour,
+        color: FAILURE_CLASS_COLOUR,
         tooltip: [{ field: "cell" }, { field: "state" }, { field: "failureClass" }],
       },
     },

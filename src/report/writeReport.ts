@@ -6,8 +6,13 @@ import { predict, type Prediction } from "../predict/predict";
 import { inputFromRecord } from "../predict/records";
 import type { CellResult } from "../results/cellResult";
 import { failureMapSpec, predictedVsObservedSpec } from "./charts";
+import { demandVsPeakSpec, measuredRows, plottedCells, type MeasuredRow } from "./measuredPeaks";
+import { measuredTable, type HistoryLinks } from "./measuredTable";
 import { renderChart } from "./render";
 import { classConfusionText, confusionText, regionTable, summaryLines } from "./summary";
+
+/** How a report is written beyond its records. */
+export type ReportOptions = HistoryLinks;
 
 /** What a report holds, for the caller to print. */
 export interface Report {
@@ -46,6 +51,19 @@ const CSV_COLUMNS = [
   "margin",
   "bindingConstraint",
   "decidedBy",
+  "predictedDemandBytes",
+  "measuredPeakBytes",
+  "measuredAs",
+  "peakExecutorJvmHeapBytes",
+  "peakExecutorOnHeapExecutionBytes",
+  "peakDriverJvmHeapBytes",
+  "joinStagePeakExecutionBytes",
+  "joinStageExecutorExecutionBytes",
+  "joinStageSpilledBytes",
+  "joinStageDiskSpilledBytes",
+  "taskGcSeconds",
+  "failedTasks",
+  "eventLog",
 ] as const;
 
 function csvCell(value: unknown): string {
@@ -58,8 +76,13 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function csv(pairs: ReadonlyArray<{ record: CellResult; prediction: Prediction }>): string {
-  const rows = pairs.map(({ record: r, prediction: p }) => {
+function csv(
+  pairs: ReadonlyArray<{ record: CellResult; prediction: Prediction }>,
+  measured: readonly MeasuredRow[],
+): string {
+  const rows = pairs.map(({ record: r, prediction: p }, index) => {
+    const m = r.metrics;
+    const peak = measured[index];
     const row: Record<(typeof CSV_COLUMNS)[number], unknown> = {
       cell: r.cell,
       experiment: r.experiment,
@@ -79,6 +102,21 @@ function csv(pairs: ReadonlyArray<{ record: CellResult; prediction: Prediction }
       margin: p.margin.toFixed(3),
       bindingConstraint: p.bindingConstraint,
       decidedBy: r.evidence.decidedBy,
+      predictedDemandBytes: Number.isFinite(peak.predictedDemandBytes)
+        ? Math.round(peak.predictedDemandBytes)
+        : null,
+      measuredPeakBytes: peak.measured?.bytes,
+      measuredAs: peak.measured?.what,
+      peakExecutorJvmHeapBytes: m?.peakExecutorJvmHeapBytes,
+      peakExecutorOnHeapExecutionBytes: m?.peakExecutorOnHeapExecutionBytes,
+      peakDriverJvmHeapBytes: m?.peakDriverJvmHeapBytes,
+      joinStagePeakExecutionBytes: m?.joinStage?.peakExecutionMemoryBytes,
+      joinStageExecutorExecutionBytes: m?.joinStage?.executorOnHeapExecutionBytes,
+      joinStageSpilledBytes: m?.joinStage?.memoryBytesSpilled,
+      joinStageDiskSpilledBytes: m?.joinStage?.diskBytesSpilled,
+      taskGcSeconds: m?.taskGcSeconds,
+      failedTasks: m?.failedTasks,
+      eventLog: m?.eventLog,
     };
     return CSV_COLUMNS.map((c) => csvCell(row[c])).join(",");
   });
@@ -93,6 +131,7 @@ function page(
   summary: string[],
   tables: { confusion: string; classConfusion: string; regions: string },
   charts: Array<{ file: string; svg: string }>,
+  measured: string,
 ): string {
   const figures = charts
     .map(
@@ -102,7 +141,7 @@ function page(
     .join("\n");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>
-<style>body{font-family:sans-serif;margin:2em;max-width:1200px}figure{display:inline-block;margin:1em}pre{background:#f6f6f6;padding:1em}</style>
+<style>body{font-family:sans-serif;margin:2em;max-width:1200px}figure{display:inline-block;margin:1em}pre{background:#f6f6f6;padding:1em}table.measured{border-collapse:collapse;font-size:13px}table.measured td,table.measured th{border:1px solid #ddd;padding:3px 6px;text-align:right}table.measured td:first-child,table.measured td.text{text-align:left}</style>
 </head><body>
 <h1>${escapeHtml(title)}</h1>
 <h2>Summary</h2>
@@ -118,6 +157,7 @@ constants (nothing fit on these cells) and leave-one-out. A region of few cells 
 <p>Each failure map: x = build side / executor heap, y = executor memory, colour = how the cell ended;
 small multiples by skew (rows) and AQE (columns). Data: <a href="results.csv">results.csv</a>.</p>
 ${figures}
+${measured}
 </body></html>
 `;
 }
@@ -131,6 +171,7 @@ export async function writeReport(
   records: readonly CellResult[],
   dir: string,
   title: string,
+  options: ReportOptions = {},
 ): Promise<Report> {
   if (records.length === 0) throw new Error("no cell records to report on");
   // A cell that died before its result line carries no --keys/--partitions: assume the
@@ -146,13 +187,17 @@ export async function writeReport(
   }));
   const shippedAccuracy = accuracy(shipped);
   const regions = regionTable(accuracyByRegion(shipped), accuracyByRegion(held));
-  const files: FileToWrite[] = [{ name: "results.csv", content: csv(pairs) }];
+  const measured = measuredRows(pairs);
+  const files: FileToWrite[] = [{ name: "results.csv", content: csv(pairs, measured) }];
   const specs = [
     ...JOIN_STRATEGIES.filter((s) => records.some((r) => r.parameters.strategy === s)).map((s) => ({
       file: `failure-map-${s}`,
       spec: failureMapSpec(records, s),
     })),
     { file: "predicted-vs-observed", spec: predictedVsObservedSpec(pairs) },
+    ...(plottedCells(measured) > 0
+      ? [{ file: "demand-vs-peak", spec: demandVsPeakSpec(measured) }]
+      : []),
   ];
   const charts: Array<{ file: string; svg: string }> = [];
   for (const { file, spec } of specs) {
@@ -163,10 +208,11 @@ export async function writeReport(
   const summary = summaryLines(records, report, shippedAccuracy);
   const confusion = confusionText(report);
   const classConfusion = classConfusionText(report);
+  const table = records.some((r) => r.metrics !== null) ? measuredTable(measured, options) : "";
   // All files or none, the page that shows them last.
   files.push({
     name: "index.html",
-    content: page(title, summary, { confusion, classConfusion, regions }, charts),
+    content: page(title, summary, { confusion, classConfusion, regions }, charts, table),
   });
   writeFilesStaged(dir, files);
   return {

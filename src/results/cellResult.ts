@@ -3,12 +3,13 @@ import { JOIN_STRATEGIES } from "../config/experiment";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { FINAL_STATES } from "../failure/finalState";
 import { RUNNERS } from "../failure/runner";
+import { cellMetricsSchema } from "./cellMetrics";
 
 /**
  * The record of one finished cell: a value of the stack output `cells`, one line of the pilot's
  * results.jsonl, one row of the report. Every runner writes it and every reader parses it here.
  */
-export const CELL_RESULT_SCHEMA_VERSION = 1;
+export const CELL_RESULT_SCHEMA_VERSION = 2;
 
 const parametersSchema = z.strictObject({
   executorMemory: z.string(),
@@ -34,7 +35,7 @@ const sizingSchema = z.strictObject({
   driverPodMemoryMiB: z.number(),
 });
 
-export const cellResultSchema = z.strictObject({
+const currentSchema = z.strictObject({
   schemaVersion: z.literal(CELL_RESULT_SCHEMA_VERSION),
   /** Experiment name. */
   experiment: z.string(),
@@ -69,7 +70,25 @@ export const cellResultSchema = z.strictObject({
   executorFailures: z.number().int(),
   /** The workload's result line (schemas/workload-result.schema.json), when it printed one. */
   workload: z.record(z.string(), z.unknown()).nullable(),
+  /** Version 2: the memory measured from the cell's Spark event log; null when none was read. */
+  metrics: cellMetricsSchema.nullable(),
 });
 
+/**
+ * A record of an earlier version in today's shape. Version 1 had no `metrics`: it loads with
+ * none measured. Anything else is left for the schema to reject with its own message.
+ */
+function upgrade(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (record.schemaVersion === 1 && !("metrics" in record)) {
+    return { ...record, schemaVersion: CELL_RESULT_SCHEMA_VERSION, metrics: null };
+  }
+  return value;
+}
+
+/** Parses a record of any version this project wrote, into the current one. */
+export const cellResultSchema = z.preprocess(upgrade, currentSchema);
+
 /** One finished cell. */
-export type CellResult = z.infer<typeof cellResultSchema>;
+export type CellResult = z.infer<typeof currentSchema>;

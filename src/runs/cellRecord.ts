@@ -1,6 +1,7 @@
 import type { Cell, CellSizing, CellSpec } from "../experiment/cells";
 import type { Classification, FailureEvidence } from "../failure/evidence";
 import type { FinalState } from "../failure/finalState";
+import type { CellMetrics } from "../results/cellMetrics";
 import { CELL_RESULT_SCHEMA_VERSION, type CellResult } from "../results/cellResult";
 
 /** What a runner knows about a cell before it runs: the parts of its record fixed by config. */
@@ -41,6 +42,8 @@ export interface RunFacts {
   readonly attempts: number;
   readonly executorFailures: number;
   readonly workload: Record<string, unknown> | null;
+  /** Memory measured from the event log, where the runner read one. */
+  readonly metrics?: CellMetrics | null;
 }
 
 /**
@@ -76,6 +79,7 @@ export function runOutcome(facts: RunFacts): RunOutcome {
     attempts: facts.attempts,
     executorFailures: facts.executorFailures,
     workload: facts.workload,
+    metrics: facts.metrics ?? null,
   };
 }
 

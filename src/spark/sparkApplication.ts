@@ -32,10 +32,39 @@ export interface VolumeMount {
   readonly readOnly?: boolean;
 }
 
-/** A ConfigMap-backed volume (the only kind this project mounts). */
+/** A ConfigMap-backed volume (the workload script). */
 export interface ConfigMapVolume {
   readonly name: string;
   readonly configMap: { readonly name: string };
+}
+
+/** A scratch volume shared by a pod's containers (the Cloud Storage connector's jar). */
+export interface EmptyDirVolume {
+  readonly name: string;
+  readonly emptyDir: Readonly<Record<string, never>>;
+}
+
+/** A folder of the node (event logs on a cluster without object storage). */
+export interface HostPathVolume {
+  readonly name: string;
+  readonly hostPath: { readonly path: string; readonly type: "Directory" | "DirectoryOrCreate" };
+}
+
+/** The volumes this project mounts. */
+export type Volume = ConfigMapVolume | EmptyDirVolume | HostPathVolume;
+
+/** A container run before the driver's (fetching what it needs onto a shared volume). */
+export interface InitContainer {
+  readonly name: string;
+  readonly image: string;
+  readonly command: readonly string[];
+  readonly env?: ReadonlyArray<{ readonly name: string; readonly value: string }>;
+  readonly volumeMounts: readonly VolumeMount[];
+  readonly securityContext: SecurityContext;
+  readonly resources?: {
+    readonly requests: Readonly<Record<string, string>>;
+    readonly limits: Readonly<Record<string, string>>;
+  };
 }
 
 /** Settings shared by the driver and executor pods. */
@@ -55,6 +84,7 @@ export interface PodSpecCommon {
 /** Driver pod settings. */
 export interface DriverSpec extends PodSpecCommon {
   readonly serviceAccount: string;
+  readonly initContainers?: readonly InitContainer[];
 }
 
 /** Executor pod settings. */
@@ -77,7 +107,7 @@ export interface SparkApplicationSpec {
   readonly pythonVersion?: "3";
   readonly sparkConf?: Readonly<Record<string, string>>;
   readonly restartPolicy: { readonly type: "Never" };
-  readonly volumes?: readonly ConfigMapVolume[];
+  readonly volumes?: readonly Volume[];
   readonly driver: DriverSpec;
   readonly executor: ExecutorSpec;
 }

@@ -3,7 +3,7 @@ import type { CellResult } from "../../src/results/cellResult";
 /** A valid cell record, for tests that need one; fields can be overridden. */
 export function sampleRecord(cell: string, overrides: Partial<CellResult> = {}): CellResult {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     experiment: "unit",
     cell,
     runner: "local-cluster",
@@ -45,6 +45,7 @@ export function sampleRecord(cell: string, overrides: Partial<CellResult> = {}):
     attempts: 1,
     executorFailures: 1,
     workload: null,
+    metrics: null,
     ...overrides,
   };
 }

@@ -59,6 +59,7 @@ def no_spark(monkeypatch: pytest.MonkeyPatch) -> None:
         (with_flag("--payload-bytes", "-1"), ["--payload-bytes", "-1", "from 0"]),
         (with_flag("--input-partitions", "0"), ["--input-partitions", "0", "from 1"]),
         (with_flag("--payload-kind", "zeros"), ["--payload-kind", "'zeros'", "'random'"]),
+        (with_flag("--app-name", ""), ["--app-name", "''", "1 to 200 printable"]),
         (VALID[2:], ["--build-bytes", "required"]),
         (VALID[:4], ["--strategy", "required"]),
     ],
@@ -84,6 +85,9 @@ def test_valid_arguments_parse_with_documented_defaults() -> None:
     assert (args.seed, args.payload_bytes, args.row_bytes) == (42, 104, 128)
     assert args.payload_kind == "random"
     assert args.to_json()["aqe"] == "on"
+    assert args.app_name is None
+    named = join_workload.parse_args([*VALID, "--app-name", "m512m-bhj-r1-s0-aqe-1"])
+    assert named.to_json()["appName"] == "m512m-bhj-r1-s0-aqe-1"
 
 
 @pytest.mark.parametrize(("payload", "row"), [(0, 24), (1, 32), (8, 32), (9, 40), (104, 128)])
