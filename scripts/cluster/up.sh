@@ -78,6 +78,7 @@ kubectl=("$bin/kubectl" --kubeconfig "$STATE_DIR/admin.kubeconfig")
 cluster_cleanup
 check_ports_free
 mkdir -p "$STATE_DIR" "$RUN_DIR"
+install -d -o "$SPARK_UID" -g "$SPARK_UID" -m 0755 "$EVENT_LOG_DIR"
 save_sysctls
 make_pki
 write_containerd_config

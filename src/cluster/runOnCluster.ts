@@ -4,6 +4,7 @@ import { UsageError } from "../config/errors";
 import { readStackSource, type StackSource } from "../config/stackSource";
 import type { Cell } from "../experiment/cells";
 import { compileStack } from "../experiment/compile";
+import { experimentEventLogStorage, stackSparkImage } from "../experiment/objects";
 import type { CellLaunch } from "../experiment/launch";
 import { contentHash } from "../experiment/manifests";
 import { readWorkloadScript } from "../experiment/workloadScript";
@@ -16,7 +17,10 @@ import { cellRecord, cellRecordBase } from "../runs/cellRecord";
 import { runApplication } from "../runs/runApplication";
 import { runNativeCell } from "../runs/runNative";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
+import { historyServerObjects, portForwardCommand } from "../history/historyServerObjects";
+import { DEFAULT_HISTORY_PORT } from "../history/localHistoryServer";
 import { driverRbacManifests, namespaceManifest } from "../testbed/driverRbac";
+import { HISTORY_SERVER_NAME } from "../testbed/eventLogs";
 import { applyObjects } from "./applyObjects";
 import { clusterAccess, type ClusterAccess } from "./kubeconfig";
 
@@ -117,6 +121,17 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
   const store = ResultsStore.open(dir);
   const unlock = lockResults(dir);
   const rbac = driverRbacManifests(config.jobNamespace, config.driverServiceAccount);
+  // With event logs on the cluster, a History Server reads them; `kubectl port-forward` opens it.
+  const storage = objects.launches[0]?.eventLog && experimentEventLogStorage(config);
+  const history = storage
+    ? historyServerObjects({
+        name: HISTORY_SERVER_NAME,
+        namespace: config.jobNamespace,
+        image: stackSparkImage(config),
+        storage,
+        nodeSelector: config.existingCluster.drivers.nodeSelector,
+      })
+    : undefined;
   options.print(
     `cluster ${access.server} (context ${access.context}), namespace ${config.jobNamespace}, ` +
       `${submission === "native" ? "native spark-submit" : "SparkApplications (Spark Operator)"}`,
@@ -139,7 +154,13 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
       rbac.role,
       rbac.roleBinding,
       objects.configMap,
+      ...(history ? [history.serviceAccount, history.deployment, history.service] : []),
     ] as KubernetesObject[]);
+    if (history) {
+      options.print(
+        `History Server: ${portForwardCommand({ name: HISTORY_SERVER_NAME, namespace: config.jobNamespace })}, then http://127.0.0.1:${DEFAULT_HISTORY_PORT}`,
+      );
+    }
     const index = new Map(cells.map((cell, i) => [cell.name, i]));
     await inParallel(todo, options.concurrency ?? experiment.fixed.concurrency, async (cell) => {
       const i = index.get(cell.name)!;

@@ -68,6 +68,18 @@ export const existingClusterSchema = strictObject({
   submission: z
     .enum(SUBMISSION_MODES, { error: `one of ${SUBMISSION_MODES.join(", ")}` })
     .default("native"),
+  /**
+   * For `pulumi up`: declare the jobs namespace (true), or use one that already exists. The
+   * cluster runner (`spark-at-scale run`) applies it either way, which changes nothing if it is there.
+   */
+  createNamespace: z.boolean({ error: "true or false" }).default(true),
+  /**
+   * For `pulumi up` with submission operator: install the Kubeflow Spark Operator's Helm chart
+   * (operatorChartVersion, operatorReleaseName, operatorNamespace, operatorWorkers) from its
+   * public repository. Leave false when the cluster already runs the operator, or with native
+   * submission, which needs none.
+   */
+  installOperator: z.boolean({ error: "true or false" }).default(false),
   /** Spark image; default: the stock apache/spark:<sparkVersion>. */
   image: imageReference.optional(),
   imagePullPolicy: z
@@ -75,6 +87,15 @@ export const existingClusterSchema = strictObject({
     .default("IfNotPresent"),
   /** CPU each driver and executor pod requests, instead of its Spark cores (small nodes). */
   podCpuRequest: cpuQuantity.optional(),
+  /**
+   * Keep every cell's Spark event log in a folder on the drivers' node (hostPath), for the
+   * History Server; it must be writable by the image's uid 185. None when absent.
+   */
+  eventLogs: strictObject({
+    hostPath: z
+      .string({ error: "an absolute folder path on the node" })
+      .regex(/^\/[^\0]*$/, "an absolute folder path on the node, such as /var/spark-events"),
+  }).optional(),
   /** Where drivers run. */
   drivers: strictObject(schedulingShape).prefault({}),
   /** Where executors run, and how much room their nodes have (checked like a GKE pool's). */

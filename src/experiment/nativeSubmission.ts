@@ -5,13 +5,14 @@
  * SparkApplication, so a cell behaves the same whichever way it starts, and it needs nothing
  * installed on the cluster.
  */
-import {
-  WORKLOAD_MOUNT_PATH,
-  WORKLOAD_VOLUME,
-  type CellLaunch,
-  type PodLaunch,
-} from "../experiment/launch";
-import type { SecurityContext, Toleration } from "../spark/sparkApplication";
+import { WORKLOAD_MOUNT_PATH, WORKLOAD_VOLUME, type CellLaunch, type PodLaunch } from "./launch";
+import type {
+  InitContainer,
+  SecurityContext,
+  Toleration,
+  Volume,
+  VolumeMount,
+} from "../spark/sparkApplication";
 
 /** Container names Spark gives the driver and executors; the templates use the same. */
 export const DRIVER_CONTAINER = "spark-kubernetes-driver";
@@ -27,11 +28,12 @@ export interface PodTemplate {
   readonly metadata: { readonly labels: Readonly<Record<string, string>> };
   readonly spec: {
     readonly tolerations?: readonly Toleration[];
-    readonly volumes: readonly { name: string; configMap: { name: string } }[];
+    readonly volumes: readonly Volume[];
+    readonly initContainers?: readonly InitContainer[];
     readonly containers: readonly {
       readonly name: string;
       readonly securityContext: SecurityContext;
-      readonly volumeMounts: readonly { name: string; mountPath: string; readOnly: boolean }[];
+      readonly volumeMounts: readonly VolumeMount[];
     }[];
   };
 }
@@ -65,20 +67,35 @@ export function driverPodName(cellName: string): string {
   return `${cellName}-driver`;
 }
 
-function podTemplate(launch: CellLaunch, pod: PodLaunch, container: string): PodTemplate {
+function podTemplate(
+  launch: CellLaunch,
+  pod: PodLaunch,
+  container: string,
+  role: "driver" | "executor",
+): PodTemplate {
   const tolerations = pod.scheduling.tolerations;
+  // Event-log storage concerns the driver only, as in the SparkApplication.
+  const eventLog = role === "driver" ? launch.eventLog : undefined;
+  const initContainers = eventLog?.driverInitContainers ?? [];
   return {
     apiVersion: "v1",
     kind: "Pod",
     metadata: { labels: { ...launch.labels } },
     spec: {
       ...(tolerations.length > 0 ? { tolerations: [...tolerations] } : {}),
-      volumes: [{ name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } }],
+      volumes: [
+        { name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } },
+        ...(eventLog?.volumes ?? []),
+      ],
+      ...(initContainers.length > 0 ? { initContainers: [...initContainers] } : {}),
       containers: [
         {
           name: container,
           securityContext: launch.securityContext,
-          volumeMounts: [{ name: WORKLOAD_VOLUME, mountPath: WORKLOAD_MOUNT_PATH, readOnly: true }],
+          volumeMounts: [
+            { name: WORKLOAD_VOLUME, mountPath: WORKLOAD_MOUNT_PATH, readOnly: true },
+            ...(eventLog?.driverVolumeMounts ?? []),
+          ],
         },
       ],
     },
@@ -147,8 +164,8 @@ export function nativeSubmission(launch: CellLaunch, target: SubmissionTarget): 
     conf,
     driverPodName: podName,
     podTemplates: {
-      driver: podTemplate(launch, launch.driver, DRIVER_CONTAINER),
-      executor: podTemplate(launch, launch.executor, EXECUTOR_CONTAINER),
+      driver: podTemplate(launch, launch.driver, DRIVER_CONTAINER, "driver"),
+      executor: podTemplate(launch, launch.executor, EXECUTOR_CONTAINER, "executor"),
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { ExperimentConfig } from "../config/experiment";
 import type { StackConfig } from "../config/stack";
+import { NODE_EVENT_LOG_MOUNT_PATH, type EventLogStorage } from "../spark/eventLogStorage";
 import { gkeEventLogStorage } from "../testbed/eventLogs";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
 import { sparkImageRef } from "../testbed/mirror";
@@ -26,6 +27,15 @@ export function stackSparkImage(config: StackConfig): string {
   return sparkImageRef(config.gcpProject, config.location, config.sparkImage, config.sparkVersion);
 }
 
+/** Where the stack's cells write their event logs: a GKE bucket, an existing cluster's node folder, or nowhere. */
+export function experimentEventLogStorage(config: StackConfig): EventLogStorage | undefined {
+  if (config.target === "gke") return gkeEventLogStorage(config);
+  const folder = config.existingCluster.eventLogs;
+  return folder
+    ? { kind: "nodeVolume", hostPath: folder.hostPath, mountPath: NODE_EVENT_LOG_MOUNT_PATH }
+    : undefined;
+}
+
 /** What every cell of the stack's experiment shares. */
 export function experimentContext(
   config: StackConfig,
@@ -34,6 +44,7 @@ export function experimentContext(
   workloadConfigMapName: string,
 ): ExperimentContext {
   const existing = config.target === "existingCluster" ? config.existingCluster : undefined;
+  const eventLog = experimentEventLogStorage(config);
   return {
     experiment: experiment.name,
     namespace: config.jobNamespace,
@@ -44,7 +55,7 @@ export function experimentContext(
     driverServiceAccount: config.driverServiceAccount,
     workloadConfigMap: workloadConfigMapName,
     ...(existing?.podCpuRequest ? { podCoreRequest: existing.podCpuRequest } : {}),
-    ...(existing ? {} : { eventLog: gkeEventLogStorage(config) }),
+    ...(eventLog ? { eventLog } : {}),
   };
 }
 

@@ -28,6 +28,9 @@ export interface NodeVolumeEventLogStorage {
   readonly mountPath: string;
 }
 
+/** Where a node folder of event logs is mounted in drivers and the History Server. */
+export const NODE_EVENT_LOG_MOUNT_PATH = "/spark-events";
+
 /** Where cells on Kubernetes keep their event logs. */
 export type EventLogStorage = GcsEventLogStorage | NodeVolumeEventLogStorage;
 

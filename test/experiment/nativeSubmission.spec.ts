@@ -1,4 +1,6 @@
+import * as path from "node:path";
 import { expect } from "chai";
+import { readStackFile } from "../../src/config/stackFile";
 import { compileStack } from "../../src/experiment/compile";
 import { cellLaunch, type ExperimentContext } from "../../src/experiment/launch";
 import { sparkApplicationOf } from "../../src/experiment/manifests";
@@ -9,7 +11,7 @@ import {
   nativeSubmission,
   type NativeSubmission,
 } from "../../src/experiment/nativeSubmission";
-import { devStackConfig } from "../helpers/devStack";
+import { devStackConfig, PROJECT_DIR } from "../helpers/devStack";
 
 const target = {
   apiServer: "https://10.244.0.1:6443",
@@ -136,5 +138,44 @@ describe("native submission: the same cell as its SparkApplication", () => {
     );
     expect(native.conf["spark.kubernetes.submission.waitAppCompletion"]).to.equal("false");
     for (const cell of cells) expect(cell.native.driverPodName.length).to.be.at.most(63);
+  });
+});
+
+describe("native submission on an existing cluster with event logs on a node folder", () => {
+  const compiled = compileStack(
+    readStackFile(path.join(PROJECT_DIR, "Pulumi.local.yaml")),
+    "Pulumi.local.yaml",
+    () => "print(1)",
+  );
+  const launch = compiled.objects!.launches[0];
+  const app = compiled.objects!.applications[0];
+  const native = nativeSubmission(launch, target);
+
+  it("mounts the node folder in the driver only, as the SparkApplication does", () => {
+    const driver = native.podTemplates.driver;
+    expect(driver.spec.volumes).to.deep.include({
+      name: "spark-events",
+      hostPath: { path: "/var/lib/spark-at-scale/events", type: "DirectoryOrCreate" },
+    });
+    expect(driver.spec.containers[0].volumeMounts).to.deep.equal(app.spec.driver.volumeMounts);
+    expect(native.podTemplates.executor.spec.volumes.map((v) => v.name)).to.deep.equal([
+      "workload",
+    ]);
+  });
+
+  it("turns event logs on, compressed, into that folder, through the cell's own settings", () => {
+    expect(native.conf["spark.eventLog.enabled"]).to.equal("true");
+    expect(native.conf["spark.eventLog.compress"]).to.equal("true");
+    expect(native.conf["spark.eventLog.dir"]).to.equal("file:/spark-events");
+    expect(app.spec.sparkConf?.["spark.eventLog.dir"]).to.equal("file:/spark-events");
+  });
+
+  it("runs the local image without pulling it, asking for a fifth of a CPU per pod", () => {
+    expect(native.conf["spark.kubernetes.container.image"]).to.equal(
+      "localhost/spark-at-scale/spark:4.0.4",
+    );
+    expect(native.conf["spark.kubernetes.container.image.pullPolicy"]).to.equal("Never");
+    expect(native.conf["spark.kubernetes.driver.request.cores"]).to.equal("200m");
+    expect(native.conf["spark.kubernetes.executor.request.cores"]).to.equal("200m");
   });
 });
