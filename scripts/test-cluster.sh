@@ -9,7 +9,7 @@ bash scripts/bootstrap.sh
 cluster=scripts/cluster/cluster
 kubeconfig=$("$cluster" up | tail -n 1)
 status=0
-SPARK_AT_SCALE_KUBECONFIG="$kubeconfig" npx mocha --config test/cluster/.mocharc.json || status=$?
+SPARK_AT_SCALE_KUBECONFIG="$kubeconfig" SPARK_AT_SCALE_KUBECTL="$(scripts/cluster/cluster kubectl-path)" npx mocha --config test/cluster/.mocharc.json || status=$?
 "$cluster" down || status=$?
 "$cluster" leftovers || status=$?
 exit "$status"

@@ -20,7 +20,9 @@ client_ext="basicConstraints=CA:FALSE
 keyUsage=critical,digitalSignature,keyEncipherment
 extendedKeyUsage=clientAuth"
 
-# write_kubeconfig FILE USER: a kubeconfig for one client certificate of this cluster.
+# write_kubeconfig FILE USER: a kubeconfig for one client certificate of this cluster. The
+# certificates are embedded, not referenced by path: a kubeconfig handed to Pulumi or copied to
+# another machine then carries no path of this one.
 write_kubeconfig() {
   local file=$1 user=$2 pki="$STATE_DIR/pki"
   cat >"$file" <<KUBECONFIG
@@ -30,12 +32,12 @@ clusters:
   - name: spark-at-scale-local
     cluster:
       server: https://$BRIDGE_IP:$API_PORT
-      certificate-authority: $pki/ca.crt
+      certificate-authority-data: $(base64 -w0 <"$pki/ca.crt")
 users:
   - name: $user
     user:
-      client-certificate: $pki/$user.crt
-      client-key: $pki/$user.key
+      client-certificate-data: $(base64 -w0 <"$pki/$user.crt")
+      client-key-data: $(base64 -w0 <"$pki/$user.key")
 contexts:
   - name: spark-at-scale-local
     context: { cluster: spark-at-scale-local, user: $user }
