@@ -3,17 +3,13 @@ import { contentHash } from "../src/experiment/manifests";
 import type { CellRecordBase } from "../src/runs/cellRecord";
 import type { RunApplicationInput } from "../src/runs/runApplication";
 import type { SparkApplicationManifest } from "../src/spark/sparkApplication";
+import { checkoutModule } from "./checkoutModules";
 
 /**
- * The modules that do the work, as absolute paths. A dynamic provider's code is serialized into
- * the deployment and run by Pulumi's provider host, so it must be self-contained: the
- * serialized functions below capture only these strings and load the real (tested) modules at
- * run time, on the machine running `pulumi up`.
+ * The version of this provider's serialized code. A stack whose runs were written by another
+ * version gets an update (not a replacement) that stores the current code, so a fix reaches it.
  */
-const RUN_MODULE = require.resolve("../src/runs/runApplication");
-const RECORD_MODULE = require.resolve("../src/runs/cellRecord");
-const TS_NODE = require.resolve("ts-node");
-const TSCONFIG = require.resolve("../tsconfig.json");
+export const RUN_PROVIDER_VERSION = 2;
 
 /** What to run, as one input: every top-level input costs the SDK a stack trace per resource. */
 export interface RunSpec extends Omit<RunApplicationInput, "kubeconfig"> {
@@ -28,24 +24,22 @@ export interface RunSpec extends Omit<RunApplicationInput, "kubeconfig"> {
 export interface RunInputs {
   readonly kubeconfig: string;
   readonly run: RunSpec;
+  readonly providerVersion: number;
 }
+
+type RunModule = typeof import("../src/runs/runApplication");
+type RecordModule = typeof import("../src/runs/cellRecord");
 
 /**
  * Runs one SparkApplication per resource. Create applies the application and waits for it to
  * end, and the outputs hold how it ended — for a cell, its whole record. A finished run is never
- * observed again; a changed manifest replaces the resource (delete, then run anew); delete
- * removes the application and with it its pods.
+ * observed again; a changed manifest replaces the resource (delete, then run anew); a new
+ * provider version only updates the stored code; delete removes the application and its pods.
  */
 export const sparkApplicationRunProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs: RunInputs): Promise<pulumi.dynamic.CreateResult> {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    (require(TS_NODE) as typeof import("ts-node")).register({
-      transpileOnly: true,
-      project: TSCONFIG,
-    });
-    const { runApplication } = require(RUN_MODULE) as typeof import("../src/runs/runApplication");
-    const { cellRecord } = require(RECORD_MODULE) as typeof import("../src/runs/cellRecord");
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    const { runApplication } = checkoutModule<RunModule>("src/runs/runApplication");
+    const { cellRecord } = checkoutModule<RecordModule>("src/runs/cellRecord");
     const { run, kubeconfig } = inputs;
     const outcome = await runApplication({ ...run, kubeconfig });
     const record = run.base ? cellRecord(run.base, outcome) : outcome;
@@ -57,21 +51,21 @@ export const sparkApplicationRunProvider: pulumi.dynamic.ResourceProvider = {
   diff(_id: string, olds: RunInputs, news: RunInputs): Promise<pulumi.dynamic.DiffResult> {
     const changed = olds.run.manifestHash !== news.run.manifestHash;
     return Promise.resolve({
-      changes: changed,
-      replaces: changed ? ["manifest"] : [],
+      changes: changed || olds.providerVersion !== news.providerVersion,
+      replaces: changed ? ["run"] : [],
       deleteBeforeReplace: true,
     });
   },
+  update(
+    _id: string,
+    olds: RunInputs & { record?: unknown },
+    news: RunInputs,
+  ): Promise<pulumi.dynamic.UpdateResult> {
+    // Only the provider's version changed: the run and its record stand as they are.
+    return Promise.resolve({ outs: { ...news, record: olds.record } });
+  },
   async delete(_id: string, olds: RunInputs): Promise<void> {
-    /* eslint-disable @typescript-eslint/no-require-imports */
-    (require(TS_NODE) as typeof import("ts-node")).register({
-      transpileOnly: true,
-      project: TSCONFIG,
-    });
-    const { removeApplication } = require(
-      RUN_MODULE,
-    ) as typeof import("../src/runs/runApplication");
-    /* eslint-enable @typescript-eslint/no-require-imports */
+    const { removeApplication } = checkoutModule<RunModule>("src/runs/runApplication");
     await removeApplication({ kubeconfig: olds.kubeconfig, manifest: olds.run.manifest });
   },
 };
@@ -108,6 +102,7 @@ export class SparkApplicationRun extends pulumi.dynamic.Resource {
           pollSeconds: args.pollSeconds,
           base: args.base,
         },
+        providerVersion: RUN_PROVIDER_VERSION,
         record: undefined,
       },
       opts,

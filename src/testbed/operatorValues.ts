@@ -38,3 +38,25 @@ export function operatorValues(config: TestbedConfig): Record<string, unknown> {
     },
   };
 }
+
+/**
+ * Helm values for installing the operator on an existing cluster: the chart's own images
+ * (ghcr.io: the cluster must reach it), the operator and webhook next to the drivers, and the
+ * same choices as on GKE for the jobs namespace and the driver's identity (declared by this
+ * program, not the chart).
+ */
+export function existingClusterOperatorValues(
+  config: TestbedConfig,
+  driverNodeSelector: Readonly<Record<string, string>>,
+): Record<string, unknown> {
+  const nodeSelector = { ...driverNodeSelector };
+  return {
+    controller: { workers: config.operatorWorkers, nodeSelector },
+    webhook: { enable: true, port: WEBHOOK_PORT, nodeSelector },
+    spark: {
+      jobNamespaces: [config.jobNamespace],
+      serviceAccount: { create: false, name: config.driverServiceAccount },
+      rbac: { create: false },
+    },
+  };
+}

@@ -9,12 +9,17 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { sparkApplicationRunProvider, type RunInputs } from "../../components/sparkApplicationRun";
+import {
+  RUN_PROVIDER_VERSION,
+  sparkApplicationRunProvider,
+  type RunInputs,
+} from "../../components/sparkApplicationRun";
 import { MANIFEST_HASH_ANNOTATION } from "../../src/kube/applyApplication";
 import { cellResultSchema } from "../../src/results/cellResult";
 import type { SparkApplicationManifest } from "../../src/spark/sparkApplication";
 import { loadKubernetesFixture } from "../failure/kubernetesFixtures";
 import { startFakeApiServer, type FakeApiServer } from "../kube/fakeApiServer";
+import { PROJECT_DIR } from "../helpers/devStack";
 import { sampleRecord } from "../helpers/sampleRecord";
 
 const APPS = "/apis/sparkoperator.k8s.io/v1beta2/namespaces/spark-apps/sparkapplications";
@@ -76,6 +81,7 @@ function inputsFor(server: FakeApiServer, name: string, withBase: boolean): RunI
           }
         : undefined,
     },
+    providerVersion: RUN_PROVIDER_VERSION,
   };
 }
 
@@ -164,8 +170,8 @@ describe("SparkApplicationRun provider", () => {
     ]);
   });
 
-  it("replaces a run only when its manifest changed", async () => {
-    const olds = { run: { manifestHash: "aaaaaaaaaa" } } as RunInputs;
+  it("replaces a run only when its manifest changed, and updates one whose provider code is newer", async () => {
+    const olds = { run: { manifestHash: "aaaaaaaaaa" }, providerVersion: 1 } as RunInputs;
     expect(await sparkApplicationRunProvider.diff!("id", olds, { ...olds })).to.deep.equal({
       changes: false,
       replaces: [],
@@ -173,16 +179,23 @@ describe("SparkApplicationRun provider", () => {
     });
     expect(
       await sparkApplicationRunProvider.diff!("id", olds, {
+        ...olds,
         run: { manifestHash: "bbbbbbbbbb" },
       }),
-    ).to.deep.equal({
-      changes: true,
-      replaces: ["manifest"],
-      deleteBeforeReplace: true,
-    });
+    ).to.deep.equal({ changes: true, replaces: ["run"], deleteBeforeReplace: true });
+    expect(
+      await sparkApplicationRunProvider.diff!("id", olds, { ...olds, providerVersion: 2 }),
+    ).to.deep.equal({ changes: true, replaces: [], deleteBeforeReplace: true });
   });
 
-  it("works as Pulumi runs it: serialized, in a separate Node process", async function () {
+  it("keeps the run and its record when only the provider's code is updated", async () => {
+    const olds = { run: { manifestHash: "a" }, providerVersion: 1, record: { state: "FAILED" } };
+    const news = { run: { manifestHash: "a" }, providerVersion: 2 } as RunInputs;
+    const updated = await sparkApplicationRunProvider.update!("id", olds, news);
+    expect(updated.outs).to.deep.equal({ ...news, record: { state: "FAILED" } });
+  });
+
+  it("works as Pulumi runs it: serialized, in a separate Node process, with no path of this machine", async function () {
     this.timeout(60_000);
     server = await serveFixture("spark-memory-oom");
     const serialized = await pulumi.runtime.serializeFunction(() => sparkApplicationRunProvider);
@@ -197,19 +210,32 @@ describe("SparkApplicationRun provider", () => {
     );
     const script = `
       const provider = require(${JSON.stringify(file)}).${serialized.exportName}();
-      provider.create(JSON.parse(process.argv[1])).then((r) => console.log(JSON.stringify(r.outs.record)));`;
+      provider.create(JSON.parse(process.argv[1])).then(
+        (r) => console.log(JSON.stringify(r.outs.record)),
+        (e) => { console.log("ERROR " + e.message); });`;
     // The child runs while this process serves the fake API: execFileSync would block it.
-    const output = await new Promise<string>((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ["-e", script, JSON.stringify(inputs)],
-        { cwd: dir },
-        (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout)),
+    const runIn = (cwd: string) =>
+      new Promise<string>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ["-e", script, JSON.stringify(inputs)],
+          { cwd },
+          (error, stdout) => (error ? reject(new Error(error.message)) : resolve(stdout)),
+        );
+      });
+    try {
+      // The engine runs the provider in the checkout Pulumi was started in.
+      const output = await runIn(PROJECT_DIR);
+      const record = cellResultSchema.parse(JSON.parse(output.trim().split("\n").pop() ?? "{}"));
+      expect(record.failureClass).to.equal("spark_memory_oom");
+      // Outside a checkout, one clear message instead of a module-not-found trace.
+      expect(await runIn(dir)).to.match(
+        /ERROR the spark-at-scale run resources need a spark-at-scale checkout/,
       );
-    });
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(serialized.text).to.not.match(/zod|classifyFailure/); // only paths are captured
-    const record = cellResultSchema.parse(JSON.parse(output.trim().split("\n").pop() ?? "{}"));
-    expect(record.failureClass).to.equal("spark_memory_oom");
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(serialized.text).to.not.match(/zod|classifyFailure/); // loads the modules, copies none
+    expect(serialized.text).to.not.include(PROJECT_DIR); // nothing of this checkout's location
   });
 });

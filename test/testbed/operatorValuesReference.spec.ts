@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { compileStack } from "../../src/experiment/compile";
-import { operatorValues } from "../../src/testbed/operatorValues";
+import { existingClusterOperatorValues, operatorValues } from "../../src/testbed/operatorValues";
 import { devStackConfig } from "../helpers/devStack";
 import { chartValuesText } from "../helpers/operatorReference";
 
@@ -33,6 +33,18 @@ describe("Helm values against the spark-operator chart's values.yaml (v2.5.2)", 
 
   it("uses only keys the chart declares", () => {
     expect(undeclaredKeys(values, chart)).to.deep.equal([]);
+  });
+
+  it("uses only keys the chart declares when installing on an existing cluster", () => {
+    const existing = existingClusterOperatorValues(
+      compileStack(devStackConfig(), "Pulumi.dev.yaml", () => "print(1)").config,
+      { "kubernetes.io/hostname": "node-1" },
+    );
+    expect(undeclaredKeys(existing, chart)).to.deep.equal([]);
+    expect(existing).to.not.have.property("image"); // the chart's own images
+    expect((existing.controller as Values).nodeSelector).to.deep.equal({
+      "kubernetes.io/hostname": "node-1",
+    });
   });
 
   it("sets the keys this program relies on, which the chart does declare", () => {
