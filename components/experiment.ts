@@ -4,6 +4,7 @@ import type { Cell } from "../src/experiment/cells";
 import { lanePredecessors } from "../src/experiment/lanes";
 import type { ExperimentObjects } from "../src/experiment/objects";
 import { cellRecordBase } from "../src/runs/cellRecord";
+import { NativeSparkRun } from "./nativeSparkRun";
 import { SparkApplicationRun } from "./sparkApplicationRun";
 
 /** How often a running cell polls its SparkApplication. */
@@ -23,6 +24,11 @@ export interface ExperimentArgs {
   readonly concurrency: number;
   /** Resources that must exist before any cell runs (operator, driver RBAC). */
   readonly after: pulumi.Resource[];
+  /**
+   * How cells start: SparkApplications the operator runs (GKE, or a cluster with the operator),
+   * or Spark's own spark-submit from the machine running Pulumi (a cluster without it).
+   */
+  readonly submission: "operator" | "native";
 }
 
 /**
@@ -41,24 +47,31 @@ export class Experiment extends pulumi.ComponentResource {
       dependsOn: args.after,
     });
     const predecessors = lanePredecessors(args.cells.length, args.concurrency);
-    const runs: SparkApplicationRun[] = [];
+    const runs: (SparkApplicationRun | NativeSparkRun)[] = [];
     args.cells.forEach((cell, index) => {
       const before = predecessors[index];
+      const opts = {
+        parent: this,
+        dependsOn: before === undefined ? [configMap] : [configMap, runs[before]],
+      };
+      const common = {
+        kubeconfig: args.kubeconfig,
+        timeoutSeconds: args.timeoutSeconds,
+        pollSeconds: POLL_SECONDS,
+        base: cellRecordBase(cell),
+      };
       runs.push(
-        new SparkApplicationRun(
-          `${name}-${cell.name}`,
-          {
-            kubeconfig: args.kubeconfig,
-            manifest: args.objects.applications[index],
-            timeoutSeconds: args.timeoutSeconds,
-            pollSeconds: POLL_SECONDS,
-            base: cellRecordBase(cell),
-          },
-          {
-            parent: this,
-            dependsOn: before === undefined ? [configMap] : [configMap, runs[before]],
-          },
-        ),
+        args.submission === "native"
+          ? new NativeSparkRun(
+              `${name}-${cell.name}`,
+              { ...common, launch: args.objects.launches[index] },
+              opts,
+            )
+          : new SparkApplicationRun(
+              `${name}-${cell.name}`,
+              { ...common, manifest: args.objects.applications[index] },
+              opts,
+            ),
       );
     });
     this.records = pulumi

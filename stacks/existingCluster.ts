@@ -22,9 +22,10 @@ export function defineExistingCluster(config: StackConfig): Testbed {
   const cluster = config.existingCluster;
   const access = clusterAccess(cluster);
   const name = "existing-cluster";
-  // The kubeconfig is read here, at preview, and handed to the provider as a secret: the state
-  // holds it encrypted, and no path of this machine.
-  const kubeconfig = pulumi.secret(access.text);
+  // The kubeconfig is read here, at preview, and handed on as a secret with the chosen context
+  // current, so the provider and every run use the same cluster: the state holds it encrypted,
+  // and no path of this machine.
+  const kubeconfig = pulumi.secret(access.kubeConfig.exportConfig());
   const provider = new k8s.Provider(`${name}-k8s`, {
     kubeconfig,
     context: access.context,

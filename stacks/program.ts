@@ -1,9 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Experiment } from "../components/experiment";
 import { ConfigError } from "../src/config/errors";
+import type { StackConfig } from "../src/config/stack";
+import type { PoolSpec } from "../src/testbed/pools";
+import { defineExistingCluster } from "./existingCluster";
 import { compileStack } from "../src/experiment/compile";
 import { readWorkloadScript } from "../src/experiment/workloadScript";
-import { defineTestbed } from "./testbed";
+import { defineTestbed, type Testbed } from "./testbed";
 
 /** The stack outputs. */
 export interface ProgramOutputs {
@@ -46,13 +49,7 @@ export function runProgram(
 ): ProgramOutputs {
   const compiled = compileStack(raw, source, dependencies.workloadScript);
   const { config } = compiled;
-  if (config.target === "existingCluster") {
-    throw new ConfigError(source, [
-      "spark-at-scale:target: existingCluster stacks run with `spark-at-scale run --stack <name>`; " +
-        "the Pulumi program builds GKE testbeds (got existingCluster)",
-    ]);
-  }
-  const testbed = defineTestbed(config, compiled.pools);
+  const testbed = clusterOf(config, compiled.pools);
   const experiment =
     config.experiment && compiled.objects
       ? new Experiment(
@@ -65,6 +62,8 @@ export function runProgram(
             timeoutSeconds: config.experiment.fixed.cellTimeoutMinutes * 60,
             concurrency: config.experiment.fixed.concurrency,
             after: testbed.ready,
+            submission:
+              config.target === "existingCluster" ? config.existingCluster.submission : "operator",
           },
           { providers: [testbed.provider] },
         )
@@ -85,6 +84,13 @@ export function runProgram(
     experiment: config.experiment?.name,
     cells: experiment?.records,
   };
+}
+
+/** The cluster the cells run on: a GKE testbed the stack builds, or one that exists already. */
+function clusterOf(config: StackConfig, pools: PoolSpec[]): Testbed {
+  return config.target === "existingCluster"
+    ? defineExistingCluster(config)
+    : defineTestbed(config, pools);
 }
 
 /** A ConfigError as Pulumi should show it: the message, without a stack trace. */

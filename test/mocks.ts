@@ -24,6 +24,7 @@ function computedState(type: string, inputs: Record<string, any>): Record<string
       return { email, member: `serviceAccount:${email}` };
     }
     case "pulumi-nodejs:dynamic/spark-at-scale:SparkApplicationRun":
+    case "pulumi-nodejs:dynamic/spark-at-scale:NativeSparkRun":
       // Stands in for the provider's create (tested on its own against a fake API server):
       // a completed run, so the program's wiring of records into outputs can be checked.
       return {
