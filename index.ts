@@ -1,17 +1,7 @@
 // Pulumi entry point: wiring only. The program itself is stacks/program.ts.
-import * as pulumi from "@pulumi/pulumi";
-import { readStackConfig } from "./src/config/pulumiConfig";
-import { asRunError, runProgram, type ProgramOutputs } from "./stacks/program";
+import { stackOutputs } from "./stacks/entry";
 
-function main(): ProgramOutputs {
-  try {
-    return runProgram(readStackConfig(), `Pulumi.${pulumi.getStack()}.yaml`);
-  } catch (error) {
-    throw asRunError(error);
-  }
-}
-
-const outputs = main();
+const outputs = stackOutputs();
 export const clusterName = outputs.clusterName;
 export const kubeconfig = outputs.kubeconfig;
 export const pools = outputs.pools;
