@@ -23,7 +23,7 @@ import { findLocalSpark } from "../../src/pilot/environment";
 import { predict } from "../../src/predict/predict";
 import { inputFromRecord } from "../../src/predict/records";
 import { cellResultSchema, type CellResult } from "../../src/results/cellResult";
-import { runNativeCell } from "../../src/runs/runNative";
+import { removeNativeCell, runNativeCell } from "../../src/runs/runNative";
 import { DRIVER_RULES, driverRbacManifests } from "../../src/testbed/driverRbac";
 import { HISTORY_SERVER_NAME } from "../../src/testbed/eventLogs";
 import { PROJECT_DIR } from "../helpers/devStack";
@@ -272,6 +272,22 @@ describe("cells on the local cluster, started by native spark-submit", () => {
 
     after(async () => {
       await applyObjects(kubeConfig, [rbac().role] as KubernetesObject[]);
+      // The refused driver had started executors that wait forever for the ConfigMap it could
+      // not create, holding the node's memory: remove the cell (its executors go with the
+      // driver pod that owns them) before anything else runs.
+      await removeNativeCell({
+        kubeconfig: fs.readFileSync(clusterKubeconfigPath(), "utf8"),
+        namespace,
+        cell: proof.name,
+      });
+      await waitUntil(
+        "the RBAC proof's pods gone",
+        async () =>
+          !(await core.listNamespacedPod({ namespace })).items.some(
+            (pod) => pod.metadata?.labels?.["spark-at-scale/cell"] === proof.name,
+          ),
+        180,
+      );
     });
 
     it("without `create` on configmaps, the driver is refused with the forbidden error the README describes", async () => {
