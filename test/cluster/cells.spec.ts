@@ -72,7 +72,7 @@ function runCli(args: string[]): { status: number | null; output: string } {
     env: { ...process.env, CI: "1" },
   });
   const output = `${run.stdout}${run.stderr}`;
-  process.stdout.write(output.replace(/^/gm, "      | "));
+  process.stdout.write(`${output.trimEnd().replace(/^/gm, "      | ")}\n`);
   return { status: run.status, output };
 }
 
