@@ -78,6 +78,12 @@ remove_iptables_rules() {
     # The kubelet's own marker chains (kube-proxy --cleanup leaves them).
     for table in mangle nat filter; do
       for chain in KUBE-KUBELET-CANARY KUBE-IPTABLES-HINT KUBE-FIREWALL; do
+        # A chain still jumped to cannot be deleted: remove the jumps first (KUBE-FIREWALL is
+        # jumped to from INPUT and OUTPUT).
+        local builtin
+        for builtin in PREROUTING INPUT FORWARD OUTPUT POSTROUTING; do
+          while "$tool" -t "$table" -D "$builtin" -j "$chain" 2>/dev/null; do :; done
+        done
         "$tool" -t "$table" -F "$chain" 2>/dev/null && "$tool" -t "$table" -X "$chain" 2>/dev/null || true
       done
     done
@@ -87,7 +93,11 @@ remove_iptables_rules() {
 }
 
 cluster_cleanup() {
-  [ -d "$STATE_DIR" ] || [ -d "$RUN_DIR" ] || [ -n "$(ip link show "$POD_BRIDGE" 2>/dev/null)" ] || return 0
+  if ! [ -d "$STATE_DIR" ] && ! [ -d "$RUN_DIR" ] && [ -z "$(ip link show "$POD_BRIDGE" 2>/dev/null)" ]; then
+    # Nothing runs; only rules an earlier teardown could not remove may be left.
+    remove_iptables_rules
+    return 0
+  fi
   # The kubelet first, so that it restarts nothing it sees die.
   stop_daemon kubelet
   remove_pods
