@@ -70,6 +70,10 @@ export function buildCli(): Command {
       "memory all running cells may use together (default: 3/4 of RAM)",
     )
     .option("--spark-submit <path>", "spark-submit to use (default: the venv's)")
+    .option(
+      "--no-memory-limits",
+      "run the driver and executors without their pods' memory limits (default: a memory cgroup each, where this machine allows)",
+    )
     .action(async (options: PilotCommandOptions) => {
       process.exitCode = await runPilotCommand(options);
     });

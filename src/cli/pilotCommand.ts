@@ -15,6 +15,8 @@ export interface PilotCommandOptions {
   readonly timeoutMinutes?: string;
   readonly memoryBudget?: string;
   readonly sparkSubmit?: string;
+  /** False with --no-memory-limits. */
+  readonly memoryLimits?: boolean;
 }
 
 const number = (flag: string, value: string | undefined): number | undefined =>
@@ -37,6 +39,7 @@ export async function runPilotCommand(options: PilotCommandOptions): Promise<num
     timeoutMinutes: number("--timeout-minutes", options.timeoutMinutes),
     memoryBudget: options.memoryBudget ?? defaultMemoryBudget(),
     sparkSubmit: options.sparkSubmit,
+    memoryLimits: options.memoryLimits !== false,
     print: (line) => console.log(line),
     interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
   });

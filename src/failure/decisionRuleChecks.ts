@@ -4,7 +4,7 @@
  * their precedence, is `DECISION_RULES`.
  */
 import type { DecisionRule } from "./decisionRules";
-import type { FailureEvidence } from "./evidence";
+import { containerLimitsApply, type FailureEvidence } from "./evidence";
 import type { FailureClass } from "./failureClass";
 import { clip } from "./excerpt";
 import {
@@ -141,7 +141,7 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
 
   "driver-container-oom": ({ evidence }) => {
     const driver = evidence.driverTermination;
-    if (evidence.runner !== "kubernetes" || !driver) return undefined;
+    if (!containerLimitsApply(evidence) || !driver) return undefined;
     if (driver.reason !== REASON_OOM_KILLED && driver.exitCode !== EXIT_SIGKILL) return undefined;
     const reason = driver.reason === undefined ? "" : ` reason=${driver.reason}`;
     return verdict("driver_oom", {
@@ -151,8 +151,9 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
   },
 
   "executor-container-oom": ({ evidence, exits }) => {
-    // Only a container has a memory limit to be killed for; locally 137 is some other SIGKILL.
-    if (evidence.runner !== "kubernetes") return undefined;
+    // Only a process with a memory limit can be killed for it: a pod, or a pilot executor in a
+    // memory cgroup. An unlimited local executor's 137 is some other SIGKILL.
+    if (!containerLimitsApply(evidence)) return undefined;
     // A stated OOMKilled beats a bare 137, which Spark itself only calls a "possible" OOM.
     const exit =
       exits.find((e) => e.termination.reason === REASON_OOM_KILLED) ?? exits.find(isContainerOom);

@@ -44,9 +44,9 @@ export const DECISION_RULE_DESCRIPTIONS: Readonly<Record<DecisionRule, string>> 
   "broadcast-limit":
     "A 'Cannot broadcast the table …' or 'Not enough memory to build and broadcast the table' message.",
   "driver-container-oom":
-    "On Kubernetes, the driver container ended OOMKilled or with exit code 137.",
+    "Under a memory limit (Kubernetes, or the pilot's memory cgroups), the driver ended OOMKilled or with exit code 137.",
   "executor-container-oom":
-    "On Kubernetes, an executor container ended OOMKilled or with exit code 137 (pod status, operator event or driver log).",
+    "Under a memory limit (Kubernetes, or the pilot's memory cgroups), an executor ended OOMKilled or with exit code 137 (pod status, cgroup OOM kill count, operator event or driver log).",
   "executor-jvm-oom-exit":
     "An executor exited with code 52, Spark's exit code for an OutOfMemoryError (pod status, operator event or driver log).",
   "executor-jvm-oom-task": "A java.lang.OutOfMemoryError on a task's failure line.",

@@ -74,6 +74,17 @@ export interface FailureEvidence {
   readonly executionAttempts?: number;
   /** How many executors the operator recorded as FAILED in `status.executorState`. */
   readonly failedExecutorCount?: number;
+  /**
+   * True when the driver and executors ran under memory limits the kernel enforces, so that a
+   * SIGKILL (exit 137) means "over the limit". Always so on Kubernetes (each pod's limit); on
+   * the local pilot only when it put them in memory cgroups.
+   */
+  readonly memoryLimitsEnforced?: boolean;
+}
+
+/** Whether an exit 137 of this evidence's processes can mean a container OOM. */
+export function containerLimitsApply(evidence: FailureEvidence): boolean {
+  return evidence.runner === "kubernetes" || evidence.memoryLimitsEnforced === true;
 }
 
 /**

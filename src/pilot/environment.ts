@@ -15,6 +15,8 @@ export interface LocalSpark {
   readonly python: string;
   /** `java -version`'s first line, for the summary. */
   readonly javaVersion: string;
+  /** The java binary itself, as an absolute path (what the memory-limit wrapper runs). */
+  readonly java: string;
   /** The pip pyspark package folder: a Spark distribution (bin, jars, python). */
   readonly sparkHome: string;
 }
@@ -29,6 +31,24 @@ export class EnvironmentError extends Error {
 
 function javaCommand(env: NodeJS.ProcessEnv): string {
   return env.JAVA_HOME ? path.join(env.JAVA_HOME, "bin", "java") : "java";
+}
+
+/** The first executable `command` on PATH, or undefined. */
+export function findOnPath(
+  command: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  for (const dir of (env.PATH ?? "").split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return candidate;
+    } catch {
+      // Not here.
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -79,5 +99,6 @@ export function findLocalSpark(
         "Recreate the venv with `bash scripts/bootstrap.sh`.",
     );
   }
-  return { sparkSubmit, python, javaVersion, sparkHome };
+  const found = path.isAbsolute(java) ? java : (findOnPath(java, env) ?? java);
+  return { sparkSubmit, python, javaVersion, java: fs.realpathSync(found), sparkHome };
 }

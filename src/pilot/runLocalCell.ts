@@ -9,6 +9,7 @@ import type { CellResult } from "../results/cellResult";
 import { cellRecord, cellRecordBase, runOutcome } from "../runs/cellRecord";
 import type { LocalSpark } from "./environment";
 import type { LocalCell } from "./localPlan";
+import { cellLimits, type PilotLimits } from "./memoryLimits/pilotLimits";
 import { PROCESS_GROUP_FILE } from "./orphans";
 import { eventLogSparkConf, fileUri } from "../spark/eventLogSettings";
 import { measuredMemory } from "../trace/measuredMemory";
@@ -57,7 +58,14 @@ function failedExecutors(evidence: FailureEvidence): number {
   return new Set(ids).size;
 }
 
-/** Runs one cell through spark-submit and returns its record; its scratch space is removed. */
+/** How often a running cell's memory cgroups are read (peaks survive a vanished group). */
+const MEMORY_SAMPLE_MS = 2_000;
+
+/**
+ * Runs one cell through spark-submit — its driver and executors in memory cgroups sized like
+ * their pods when `limits` can enforce them — and returns its record; its scratch space and
+ * groups are removed.
+ */
 export async function runLocalCell(
   cell: LocalCell,
   options: {
@@ -69,10 +77,20 @@ export async function runLocalCell(
     readonly eventLogDir: string;
     /** Told when the event log cannot be read (the record is written without metrics). */
     readonly warn?: (message: string) => void;
+    readonly limits: PilotLimits;
+    /** This cell's number in the run (names a delegated systemd scope). */
+    readonly sequence: number;
   },
 ): Promise<CellResult> {
   const dirs = cellWorkDirs(options.workRoot, cell.spec.name);
   prepareWorkDirs(dirs, options.spark.sparkHome);
+  const limits = cellLimits(
+    options.limits,
+    cell.spec.name,
+    cell.sizing,
+    dirs.root,
+    options.sequence,
+  );
   try {
     const command = sparkSubmitCommand(
       cell,
@@ -81,10 +99,13 @@ export async function runLocalCell(
       options.spark.python,
       options.workloadScript,
       eventLogSparkConf(fileUri(path.resolve(options.eventLogDir))),
+      limits,
     );
+    const sampler = setInterval(() => limits.sample(), MEMORY_SAMPLE_MS);
     const run = await runProcess(command, options.timeoutMs, (pid) =>
       fs.writeFileSync(path.join(dirs.root, PROCESS_GROUP_FILE), String(pid)),
-    );
+    ).finally(() => clearInterval(sampler));
+    const memoryLimits = await limits.finish();
     // Executors write their own stderr; a JVM OOM or exit reason is often only there.
     const stderr = [run.stderr, executorLogs(executorLogRoot(dirs))].filter(Boolean).join("\n");
     const evidence = evidenceFromLocalRun({
@@ -92,6 +113,7 @@ export async function runLocalCell(
       timedOut: run.timedOut,
       stdout: run.stdout,
       stderr,
+      memoryLimits,
     });
     const workload = lastResultFields(run.stdout);
     const sparkApplicationId = applicationId(run, workload);
@@ -115,8 +137,9 @@ export async function runLocalCell(
       workload: workload ?? null,
       metrics: measured.metrics,
     });
-    return cellRecord(cellRecordBase(cell.spec, cell), outcome);
+    return { ...cellRecord(cellRecordBase(cell.spec, cell), outcome), memoryLimits };
   } finally {
+    await limits.finish(); // removes the cell's groups, also when the run could not start
     fs.rmSync(dirs.root, { recursive: true, force: true });
   }
 }

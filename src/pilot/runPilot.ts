@@ -20,6 +20,13 @@ import { lockResults } from "../results/resultsLock";
 import { killOrphanedCells } from "./orphans";
 import { killRunningProcesses } from "./runProcess";
 import { summarise, summaryText, type PilotSummary } from "../results/runSummary";
+import { detectCgroupSetup, type CgroupSetup } from "./memoryLimits/cgroupSetup";
+import { machineSetupProbe } from "./memoryLimits/machineProbe";
+import {
+  preparePilotLimits,
+  releasePilotLimits,
+  type PilotLimits,
+} from "./memoryLimits/pilotLimits";
 
 /** Options of a pilot run, as the CLI parsed them. */
 export interface PilotOptions {
@@ -39,6 +46,11 @@ export interface PilotOptions {
   readonly memoryBudget: string;
   /** spark-submit to use (default: the venv's). */
   readonly sparkSubmit?: string;
+  /**
+   * Hold the driver and executors to their pods' memory (heap + overhead) in memory cgroups,
+   * where this machine allows it (default true); false runs them unlimited.
+   */
+  readonly memoryLimits?: boolean;
   /** Where lines go. */
   readonly print: (line: string) => void;
   /** Draw a progress bar (a terminal, not CI). */
@@ -107,6 +119,40 @@ function checkOptions(options: PilotOptions): number {
   return budget;
 }
 
+/** How this run may limit memory: the machine's way, unless turned off. */
+function memoryLimitSetup(options: PilotOptions): CgroupSetup {
+  if (options.memoryLimits === false) {
+    return { kind: "none", reason: "turned off (--no-memory-limits)" };
+  }
+  return detectCgroupSetup(machineSetupProbe());
+}
+
+/** The one line that says whether cells run under their pods' memory limits, and why not. */
+function limitsLine(limits: PilotLimits): string {
+  const { setup, orphans } = limits;
+  const removed =
+    orphans.groups > 0
+      ? `; removed ${orphans.groups} memory cgroup(s) of an interrupted pilot` +
+        (orphans.processes > 0 ? ` and stopped ${orphans.processes} process(es) in them` : "")
+      : "";
+  if (setup.kind === "none") {
+    return (
+      `memory limits: not enforced (${setup.reason}); the driver and executors run without a ` +
+      "container limit, so executor_container_oom cannot happen here" +
+      removed
+    );
+  }
+  const where =
+    setup.kind === "cgroup-v2-delegated"
+      ? "a delegated systemd scope per cell"
+      : `memory cgroups under ${setup.parent}`;
+  return (
+    `memory limits: enforced with ${setup.kind} (${where}): the driver and each executor are ` +
+    "killed by the kernel above their pod's memory (heap + overhead)" +
+    removed
+  );
+}
+
 /** Records from an earlier run must describe the same cells at the same scale, or be re-run. */
 function checkEarlierRecords(
   store: ResultsStore,
@@ -162,6 +208,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   // Event logs are kept beside the results, for the History Server and the measured memory.
   const eventLogDir = path.join(dir, EVENT_LOG_FOLDER);
   fs.mkdirSync(eventLogDir, { recursive: true });
+  const limits = await preparePilotLimits(memoryLimitSetup(options), workRoot, spark.java);
+  options.print(limitsLine(limits));
 
   const todo = plan.cells.filter((cell) => options.rerun || !store.get(cell.spec.name));
   const progress: Progress = options.interactive
@@ -182,11 +230,15 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
       `interrupted: ${saved} of ${plan.cells.length} cells have results in ${store.file}; ` +
         "run the same command again to run the rest",
     );
-    process.exit(130);
+    // The killed processes must leave their groups before the groups can go.
+    void releasePilotLimits(limits)
+      .catch(() => undefined) // the next pilot removes what is left
+      .finally(() => process.exit(130));
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const started = Date.now();
+  let sequence = 0;
   try {
     await runWithinBudget(
       todo,
@@ -201,6 +253,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
           timeoutMs: (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60_000,
           eventLogDir,
           warn: options.print,
+          limits,
+          sequence: ++sequence,
         });
         store.save(record);
         progress.finished(record);
@@ -212,6 +266,7 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     progress.stop();
     fs.rmSync(workRoot, { recursive: true, force: true });
     removeIfEmpty(eventLogDir);
+    await releasePilotLimits(limits);
     unlock();
   }
   const names = new Set(plan.cells.map((c) => c.spec.name));

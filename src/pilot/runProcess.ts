@@ -1,9 +1,13 @@
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import type { Command } from "./sparkSubmit";
 
 /** How a process ended. */
 export interface ProcessRun {
-  /** Exit code; null when it was killed by a signal (our timeout, or someone else's). */
+  /**
+   * Exit code, as a shell reports it: 128 + the signal's number when a signal ended it (137 for
+   * SIGKILL — the kernel's OOM kill of a process over its cgroup's limit); null for our timeout.
+   */
   readonly exitCode: number | null;
   /** True if it was killed for passing its deadline. */
   readonly timedOut: boolean;
@@ -81,13 +85,14 @@ export function runProcess(
       if (child.pid !== undefined) runningGroups.delete(child.pid);
       reject(error);
     });
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
       // Executors of a finished driver can linger a moment; make sure none outlives the cell.
       killGroup();
       if (child.pid !== undefined) runningGroups.delete(child.pid);
+      const signalled = signal === null ? null : 128 + (constants.signals[signal] ?? 0);
       resolve({
-        exitCode: code,
+        exitCode: timedOut ? null : (code ?? signalled),
         timedOut,
         stdout,
         stderr: stderr.slice(-STDERR_TAIL_CHARS),

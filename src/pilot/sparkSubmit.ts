@@ -48,11 +48,23 @@ export interface Command {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** How a cell's processes are put under their memory limits (memoryLimits/pilotLimits.ts). */
+export interface LimitLaunch {
+  /** Environment that routes the driver and executors through the cgroup wrapper. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Words before spark-submit (a delegated systemd scope), or none. */
+  readonly commandPrefix: readonly string[];
+}
+
+const NO_LIMITS: LimitLaunch = { env: {}, commandPrefix: [] };
+
 /**
  * The spark-submit of one cell on Spark's `local-cluster` master: one worker per executor, each
  * launching a separate executor JVM with the cell's heap, so executors fail the way they do on
- * a cluster (their own heap, their own exit code) — but without a container memory limit.
- * `extraConf` adds what the runner decides rather than the cell (the event log's folder).
+ * a cluster (their own heap, their own exit code). With `limits`, the driver and each executor
+ * also run in a memory cgroup limited like its pod, so going over heap + overhead is a kernel
+ * kill, as on Kubernetes. `extraConf` adds what the runner decides rather than the cell (the
+ * event log's folder).
  */
 export function sparkSubmitCommand(
   cell: LocalCell,
@@ -61,6 +73,7 @@ export function sparkSubmitCommand(
   python: string,
   workloadScript: string,
   extraConf: Readonly<Record<string, string>> = {},
+  limits: LimitLaunch = NO_LIMITS,
 ): Command {
   const { sizing } = cell;
   const cores = cell.spec.parameters.executorCores;
@@ -81,10 +94,12 @@ export function sparkSubmitCommand(
     workloadScript,
     ...cell.workloadArgs,
   ];
+  const [file, ...prefix] = [...limits.commandPrefix, sparkSubmit];
   return {
-    file: sparkSubmit,
-    args,
+    file,
+    args: [...prefix, ...args],
     env: {
+      ...limits.env,
       SPARK_HOME: dirs.sparkHome,
       PYSPARK_PYTHON: python,
       PYSPARK_DRIVER_PYTHON: python,

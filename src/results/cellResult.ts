@@ -35,6 +35,43 @@ const sizingSchema = z.strictObject({
   driverPodMemoryMiB: z.number(),
 });
 
+/** How a cell's memory was limited locally; the values of `memoryLimits.mechanism`. */
+export const MEMORY_LIMIT_MECHANISMS = ["cgroup-v1", "cgroup-v2", "cgroup-v2-delegated"] as const;
+export type MemoryLimitMechanism = (typeof MEMORY_LIMIT_MECHANISMS)[number];
+
+/** One process's memory cgroup: its limit (the pod it stands for) and what it used. */
+const memoryGroupSchema = z.strictObject({
+  /** The Spark process the group held. */
+  role: z.enum(["driver", "executor"]),
+  /** Spark's executor id; null for the driver. */
+  executorId: z.string().nullable(),
+  /** The limit the kernel enforced: heap + overhead, as the pod would have, MiB. */
+  limitMiB: z.number(),
+  /** The group's peak memory (memory.max_usage_in_bytes on v1, memory.peak on v2), MiB; null if unreadable. */
+  peakMiB: z.number().nullable(),
+  /** Processes the kernel's OOM killer killed in the group; null if the kernel does not count them. */
+  oomKills: z.number().int().nullable(),
+});
+
+/**
+ * Whether the pilot held the cell's driver and executors to their pods' memory limits (a memory
+ * cgroup each), and what each used. Absent in records of older pilots (which set no limit) and
+ * of Kubernetes runs, whose pods always have their limits.
+ */
+const memoryLimitsSchema = z.strictObject({
+  enforced: z.boolean(),
+  /** How they were enforced; null when they were not. */
+  mechanism: z.enum(MEMORY_LIMIT_MECHANISMS).nullable(),
+  /** Why they were not enforced; null when they were. */
+  reason: z.string().nullable(),
+  groups: z.array(memoryGroupSchema),
+});
+
+/** The local memory limits of a cell, as recorded. */
+export type MemoryLimits = z.infer<typeof memoryLimitsSchema>;
+/** One process's memory cgroup, as recorded. */
+export type MemoryGroup = MemoryLimits["groups"][number];
+
 const currentSchema = z.strictObject({
   schemaVersion: z.literal(CELL_RESULT_SCHEMA_VERSION),
   /** Experiment name. */
@@ -72,6 +109,8 @@ const currentSchema = z.strictObject({
   workload: z.record(z.string(), z.unknown()).nullable(),
   /** Version 2: the memory measured from the cell's Spark event log; null when none was read. */
   metrics: cellMetricsSchema.nullable(),
+  /** Pilot only: the memory limits the cell's processes ran under (see memoryLimitsSchema). */
+  memoryLimits: memoryLimitsSchema.optional(),
 });
 
 /**
@@ -89,6 +128,14 @@ function upgrade(value: unknown): unknown {
 
 /** Parses a record of any version this project wrote, into the current one. */
 export const cellResultSchema = z.preprocess(upgrade, currentSchema);
+
+/**
+ * True if the cell's executors ran under a memory limit the kernel enforces: always on
+ * Kubernetes (the pod's limit), and on the local pilot when its record says so.
+ */
+export function memoryLimitsEnforced(record: Pick<CellResult, "runner" | "memoryLimits">): boolean {
+  return record.runner === "kubernetes" || record.memoryLimits?.enforced === true;
+}
 
 /** One finished cell. */
 export type CellResult = z.infer<typeof currentSchema>;
