@@ -27,6 +27,7 @@ import {
   SPARK_OUT_OF_MEMORY,
   TASK_FAILED_N_TIMES,
   TASK_FAILURE_CONTEXT,
+  TASK_RESULT_UNREADABLE,
 } from "./sparkMessages";
 
 /** A rule's verdict: the class, and what to tell a person about why. */
@@ -194,6 +195,9 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
       ),
     );
   },
+
+  "driver-result-unreadable": ({ texts }) =>
+    verdict("driver_oom", findLine(texts, TASK_RESULT_UNREADABLE)),
 
   "task-failures-exhausted": ({ texts }) =>
     verdict("task_failures_exhausted", findLine(texts, TASK_FAILED_N_TIMES)),

@@ -12,6 +12,8 @@
  * - An executor JVM OOM (exit 52, or an OutOfMemoryError on a task's failure line) comes before
  *   Spark's own memory manager refusing memory, and both before a driver heap OOM seen only as
  *   text, because a driver log quotes executor failures and not the other way round.
+ * - A task result the driver could not read back ("unread block data") is the driver's heap
+ *   running out as it collects results; it decides only when no OutOfMemoryError names it.
  * - "Task … failed N times" is what any repeated task failure ends in, so it decides only when no
  *   memory signature explains the failures.
  */
@@ -27,6 +29,7 @@ export const DECISION_RULES = [
   "executor-jvm-oom-task",
   "spark-memory-oom",
   "driver-jvm-oom",
+  "driver-result-unreadable",
   "task-failures-exhausted",
   "unrecognised-failure",
 ] as const;
@@ -54,6 +57,8 @@ export const DECISION_RULE_DESCRIPTIONS: Readonly<Record<DecisionRule, string>> 
     "A SparkOutOfMemoryError / UNABLE_TO_ACQUIRE_MEMORY / 'Can't acquire … memory to build hash relation' message.",
   "driver-jvm-oom":
     "The driver exited with code 52, or a java.lang.OutOfMemoryError appears outside any task's failure.",
+  "driver-result-unreadable":
+    "The driver aborted the job reading a task's result back ('Exception while getting task result: … unread block data'): its heap ran out collecting the results.",
   "task-failures-exhausted": "A 'Task … failed N times' message.",
   "unrecognised-failure": "The cell failed and no rule above applied.",
 };

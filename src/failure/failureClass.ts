@@ -27,7 +27,8 @@ export const FAILURE_CLASS_DESCRIPTIONS: Readonly<Record<FailureClass, string>> 
     "An executor JVM ran out of heap: exit 52 or java.lang.OutOfMemoryError thrown in a task.",
   spark_memory_oom:
     "Spark's memory manager refused execution memory (SparkOutOfMemoryError, UNABLE_TO_ACQUIRE_MEMORY, \"Can't acquire … memory to build hash relation\").",
-  driver_oom: "The driver ran out of memory: JVM heap OutOfMemoryError or its pod was OOMKilled.",
+  driver_oom:
+    "The driver ran out of memory: JVM heap OutOfMemoryError, its pod (or pilot cgroup) OOMKilled, or a collected task result it could not read back.",
   broadcast_too_large:
     "A broadcast table was over Spark's 8 GiB / 512M-row limit or did not fit in driver memory.",
   task_failures_exhausted:

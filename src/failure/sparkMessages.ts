@@ -98,5 +98,16 @@ export const EXIT_SIGKILL = 137;
 /** SparkExitCode.OOM: the uncaught-exception handler saw an OutOfMemoryError and exited. */
 export const EXIT_JVM_OOM = 52;
 
+/**
+ * core/.../scheduler/TaskResultGetter.scala: the driver could not read a finished task's result
+ * back and aborted the job, "Exception while getting task result: java.lang.IllegalStateException:
+ * unread block data". On the pilot this is the driver's heap running out while it collects a
+ * broadcast's rows (workloads fetch ~110 MiB results): the JVM's -XX:OnOutOfMemoryError hook
+ * fired in the driver the same second, no OutOfMemoryError reached the log, and the same cell
+ * with a 6g instead of a 2g driver got past the collect (test/fixtures/failure/README.md).
+ */
+export const TASK_RESULT_UNREADABLE =
+  /Exception while getting task result: java\.lang\.IllegalStateException: unread block data/;
+
 /** The kubelet's container termination reason for a cgroup memory-limit kill. */
 export const REASON_OOM_KILLED = "OOMKilled";

@@ -56,6 +56,18 @@ const EXPECTED: readonly Expected[] = [
     messageExcerpt: "java.lang.OutOfMemoryError: Java heap space",
   },
   {
+    // A broadcast of 1.5 x a 768m heap collected by a 2g driver: no OutOfMemoryError in any log,
+    // only the task result the driver could not read back. The driver's heap is what ran out
+    // (test/fixtures/failure/README.md): classified driver_oom, not other.
+    fixture: "driver-oom-task-result",
+    finalState: "FAILED",
+    failureClass: "driver_oom",
+    decidedBy: "driver-result-unreadable: workload result error",
+    exitCodes: [1],
+    messageExcerpt:
+      "org.apache.spark.SparkException: Job aborted due to stage failure: Exception while getting task result: java.lang.IllegalStateException: unread block data",
+  },
+  {
     fixture: "task-failures-exhausted",
     finalState: "FAILED",
     failureClass: "task_failures_exhausted",
