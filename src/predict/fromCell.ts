@@ -11,13 +11,20 @@ export function predictionInput(
   cell: CellSpec,
   experiment: ExperimentConfig,
   runner: Runner,
+  options: {
+    /** The sizes it runs with, when not its own (the pilot's scaled cells). */
+    readonly sizing?: CellSpec["sizing"];
+    /** Whether its executors run under an enforced memory limit (always on Kubernetes). */
+    readonly memoryLimitsEnforced?: boolean;
+  } = {},
 ): PredictInput {
   return {
     parameters: cell.parameters,
-    sizing: cell.sizing,
+    sizing: options.sizing ?? cell.sizing,
     keys: experiment.fixed.keys,
     partitions: experiment.fixed.partitions,
     runner,
+    memoryLimitsEnforced: options.memoryLimitsEnforced ?? runner === "kubernetes",
     settings: sparkSettingsFromConf(cell.sparkConf),
   };
 }

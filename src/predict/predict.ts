@@ -79,6 +79,11 @@ export interface PredictInput {
   /** spark.sql.shuffle.partitions P (`--partitions`). */
   readonly partitions: number;
   readonly runner: Runner;
+  /**
+   * True when the executors run under a memory limit the kernel enforces: always on Kubernetes
+   * (the pod's), on local-cluster only when the pilot put them in memory cgroups.
+   */
+  readonly memoryLimitsEnforced?: boolean;
   /** `--payload-bytes` (default 104: 128-byte rows). */
   readonly payloadBytes?: number;
   /** `--payload-kind` (default random). */
@@ -422,8 +427,11 @@ export function constraintChecks(
   const d = derive(input);
   const checks: ConstraintCheck[] = [];
   // A pod over its limit is killed whenever it gets there; the native part is there from the
-  // start, so this is checked first. local-cluster executors are plain processes: no limit.
-  if (input.runner === "kubernetes") checks.push(containerCheck(input, d));
+  // start, so this is checked first. local-cluster executors have a limit only when the pilot
+  // put them in memory cgroups (heap + overhead, like the pod).
+  if (input.runner === "kubernetes" || input.memoryLimitsEnforced === true) {
+    checks.push(containerCheck(input, d));
+  }
   if (d.strategy === "broadcast") checks.push(...broadcastChecks(input, d, calibration));
   else if (d.strategy === "shuffle_hash") checks.push(...shuffleHashChecks(input, d));
   else checks.push(...sortMergeChecks(input, d, calibration));

@@ -2,7 +2,7 @@
  * Bridges finished cells (CellResult) and the predictor: the prediction input a record
  * describes, and what the record says happened.
  */
-import type { CellResult } from "../results/cellResult";
+import { memoryLimitsEnforced, type CellResult } from "../results/cellResult";
 import type { PredictInput } from "./predict";
 import { cellSparkSettings } from "./sparkSettings";
 
@@ -48,6 +48,7 @@ export function inputFromRecord(record: CellResult, fallback?: RecordFallback): 
     keys,
     partitions,
     runner: record.runner,
+    memoryLimitsEnforced: memoryLimitsEnforced(record),
     payloadBytes: numberField(args, "payloadBytes"),
     payloadKind: kind === "random" || kind === "compressible" ? kind : undefined,
     inputPartitions: numberField(args, "inputPartitions") ?? null,
