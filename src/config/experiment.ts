@@ -77,10 +77,11 @@ const axesSchema = strictObject({
   executorMemory: axis(sparkMemory("executor memory", MIN_SPARK_HEAP_MIB), "executorMemory", (v) =>
     sparkMemoryToMiB(v),
   ),
+  // Required unless search.tableRatio asks for a boundary search instead (checked below).
   tableRatio: axis(
     z.number({ error: "a number" }).gt(0, "a ratio above 0 (build-side size / executor heap)"),
     "tableRatio",
-  ),
+  ).optional(),
   strategy: axis(
     z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }),
     "strategy",
@@ -134,6 +135,43 @@ const fixedSchema = strictObject({
     .default(30),
 });
 
+/** A boundary search's default tolerance: first failing ratio / last passing ratio <= 1.1. */
+export const DEFAULT_SEARCH_TOLERANCE = 0.1;
+
+const ratioBound = (what: string) =>
+  z.number({ error: `${what}: a number` }).gt(0, `${what}: a ratio above 0`);
+
+/**
+ * A boundary search over the table ratio: for each combination of the other axes, the pilot
+ * looks for the largest ratio that passes, probing between `min` and `max` until the first
+ * failing ratio is within `tolerance` (relative) of the last passing one.
+ */
+const searchSchema = strictObject({
+  tableRatio: strictObject({
+    min: ratioBound("min"),
+    max: ratioBound("max"),
+    tolerance: z
+      .number({ error: "tolerance: a number" })
+      .gt(0, "tolerance: above 0 (0.1 = the bracket ends within 10 %)")
+      .max(1, "tolerance: at most 1 (a bracket of at most a factor of 2)")
+      .default(DEFAULT_SEARCH_TOLERANCE),
+  }).superRefine((range, ctx) => {
+    if (range.max <= range.min) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["max"],
+        message: `a ratio above min (${range.min}): the search runs from min up to max`,
+      });
+    } else if (range.max / range.min < 1 + range.tolerance) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message: `the range ${range.min} to ${range.max} is already within the tolerance ${range.tolerance}: nothing to search (max / min must be above 1 + tolerance)`,
+      });
+    }
+  }),
+});
+
 /** The fixed settings of an experiment that declares none: the one source of their defaults. */
 export const FIXED_DEFAULTS = fixedSchema.parse({});
 
@@ -170,7 +208,33 @@ export const experimentSchema = strictObject({
   axes: axesSchema,
   fixed: fixedSchema.default(FIXED_DEFAULTS),
   exclude: z.array(exclusionSchema).default([]),
+  // A boundary search instead of a grid of table ratios (the local pilot runs it).
+  search: searchSchema.optional(),
 }).superRefine((experiment, ctx) => {
+  const search = experiment.search?.tableRatio;
+  if (search && experiment.axes.tableRatio) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["search", "tableRatio"],
+      message:
+        "a boundary search chooses the table ratios itself: give axes.tableRatio (a grid) or search.tableRatio (a boundary search), not both",
+    });
+  }
+  if (!search && !experiment.axes.tableRatio) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "tableRatio"],
+      message:
+        "required: a list of ratios (build-side size / executor heap), unless search.tableRatio asks for a boundary search",
+    });
+  }
+  if (search && experiment.fixed.repeats !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fixed", "repeats"],
+      message: "a boundary search probes each ratio once: repeats must be 1",
+    });
+  }
   const factors = experiment.axes.memoryOverheadFactor;
   if (
     experiment.axes.memoryOverhead &&
@@ -188,6 +252,14 @@ export const experimentSchema = strictObject({
     for (const key of AXIS_NAMES) {
       const value = exclusion[key];
       if (value === undefined) continue;
+      if (key === "tableRatio" && search) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["exclude", index, key],
+          message: "a boundary search chooses the table ratios: an exclusion cannot name one",
+        });
+        continue;
+      }
       const values = (experiment.axes[key] ?? []) as readonly unknown[];
       const matches =
         key === "executorMemory" || key === "memoryOverhead"

@@ -102,57 +102,93 @@ function token(value: number): string {
   return String(value).replace(".", "p").replace("+", "");
 }
 
+/** A cell's parameters but for the table ratio and the repeat: what a boundary search fixes. */
+export type SearchParameters = Omit<CellParameters, "tableRatio" | "repeat">;
+
+function joinName(p: SearchParameters, ratio?: number, repeat?: number): string {
+  const parts = [`m${p.executorMemory}`, STRATEGY_CODES[p.strategy]];
+  if (ratio !== undefined) parts.push(`r${token(ratio)}`);
+  parts.push(`s${token(p.skew)}`, p.aqe ? "aqe" : "noaqe");
+  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
+    parts.push(`o${token(p.memoryOverheadFactor)}`);
+  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
+  if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
+  if (repeat !== undefined) parts.push(String(repeat));
+  return parts.join("-").toLowerCase();
+}
+
 /**
  * A cell's name from its parameters only — never its position — so adding a value to an axis
  * adds names and changes none. Optional axes appear only when off their default, so turning
  * an axis on later keeps the existing cells' names.
  */
 export function cellName(p: CellParameters): string {
-  const parts = [
-    `m${p.executorMemory}`,
-    STRATEGY_CODES[p.strategy],
-    `r${token(p.tableRatio)}`,
-    `s${token(p.skew)}`,
-    p.aqe ? "aqe" : "noaqe",
-  ];
-  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
-    parts.push(`o${token(p.memoryOverheadFactor)}`);
-  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
-  if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
-  parts.push(String(p.repeat));
-  return parts.join("-").toLowerCase();
+  return joinName(p, p.tableRatio, p.repeat);
 }
 
-function cartesian(experiment: ExperimentConfig): CellParameters[] {
-  const { axes, fixed } = experiment;
-  const out: CellParameters[] = [];
+/**
+ * A boundary search's name: its cells' name without the ratio and the repeat
+ * (`m512m-bhj-s0-aqe-oh64m` searches over `m512m-bhj-r<ratio>-s0-aqe-oh64m-1`).
+ */
+export function searchName(p: SearchParameters): string {
+  return joinName(p);
+}
+
+/** Every combination of the axes other than the table ratio (and repeats). */
+function combinations(experiment: ExperimentConfig): SearchParameters[] {
+  const { axes } = experiment;
+  const out: SearchParameters[] = [];
   for (const memory of axes.executorMemory)
     for (const strategy of axes.strategy)
-      for (const tableRatio of axes.tableRatio)
-        for (const skew of axes.skew)
-          for (const aqe of axes.aqe)
-            for (const memoryOverheadFactor of axes.memoryOverheadFactor)
-              for (const executorCores of axes.executorCores)
-                for (const memoryOverhead of axes.memoryOverhead ?? [null])
-                  for (let repeat = 1; repeat <= fixed.repeats; repeat++)
-                    out.push({
-                      executorMemory: mibToSparkMemory(sparkMemoryToMiB(memory) ?? 0),
-                      tableRatio,
-                      strategy,
-                      skew,
-                      aqe,
-                      memoryOverheadFactor,
-                      executorCores,
-                      memoryOverhead:
-                        memoryOverhead === null
-                          ? null
-                          : mibToSparkMemory(sparkMemoryToMiB(memoryOverhead) ?? 0),
-                      repeat,
-                    });
+      for (const skew of axes.skew)
+        for (const aqe of axes.aqe)
+          for (const memoryOverheadFactor of axes.memoryOverheadFactor)
+            for (const executorCores of axes.executorCores)
+              for (const memoryOverhead of axes.memoryOverhead ?? [null])
+                out.push({
+                  executorMemory: mibToSparkMemory(sparkMemoryToMiB(memory) ?? 0),
+                  strategy,
+                  skew,
+                  aqe,
+                  memoryOverheadFactor,
+                  executorCores,
+                  memoryOverhead:
+                    memoryOverhead === null
+                      ? null
+                      : mibToSparkMemory(sparkMemoryToMiB(memoryOverhead) ?? 0),
+                });
   return out;
 }
 
-function excluded(p: CellParameters, experiment: ExperimentConfig): boolean {
+/** The grid: every combination at every table ratio, times repeats (none for a search). */
+function cartesian(experiment: ExperimentConfig): CellParameters[] {
+  const out: CellParameters[] = [];
+  for (const other of combinations(experiment))
+    for (const tableRatio of experiment.axes.tableRatio ?? [])
+      for (let repeat = 1; repeat <= experiment.fixed.repeats; repeat++)
+        out.push(withRatio(other, tableRatio, repeat));
+  return out;
+}
+
+/** A combination's cell at `tableRatio` (keys in the order records have always had). */
+function withRatio(p: SearchParameters, tableRatio: number, repeat: number): CellParameters {
+  return {
+    executorMemory: p.executorMemory,
+    tableRatio,
+    strategy: p.strategy,
+    skew: p.skew,
+    aqe: p.aqe,
+    memoryOverheadFactor: p.memoryOverheadFactor,
+    executorCores: p.executorCores,
+    memoryOverhead: p.memoryOverhead,
+    repeat,
+  };
+}
+
+function excluded(
+  p: SearchParameters & { readonly tableRatio?: number },
+  experiment: ExperimentConfig,
+): boolean {
   return experiment.exclude.some(
     (e) =>
       (e.executorMemory === undefined ||
@@ -325,18 +361,60 @@ const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(
 export function cellSpecs(experiment: ExperimentConfig): CellSpec[] {
   return cartesian(experiment)
     .filter((parameters) => !excluded(parameters, experiment))
-    .map((parameters): CellSpec => {
-      const sizing = sizeOf(parameters, experiment);
-      return {
-        name: cellName(parameters),
-        experiment: experiment.name,
-        parameters,
-        sizing,
-        workloadArgs: workloadArguments(parameters, sizing, experiment),
-        sparkConf: cellSparkConf(parameters, experiment),
-      };
-    })
+    .map((parameters) => specOf(parameters, experiment))
     .sort(byName);
+}
+
+function specOf(parameters: CellParameters, experiment: ExperimentConfig): CellSpec {
+  const sizing = sizeOf(parameters, experiment);
+  return {
+    name: cellName(parameters),
+    experiment: experiment.name,
+    parameters,
+    sizing,
+    workloadArgs: workloadArguments(parameters, sizing, experiment),
+    sparkConf: cellSparkConf(parameters, experiment),
+  };
+}
+
+/** One boundary search: a combination of the other axes, and the ratios it may probe. */
+export interface SearchSpec {
+  /** The cells' name without ratio and repeat, e.g. `m512m-bhj-s0-aqe-oh64m`. */
+  readonly name: string;
+  readonly experiment: string;
+  /** The values of every axis but the table ratio. */
+  readonly parameters: SearchParameters;
+  /** Smallest and largest ratio to probe, and the relative width a bracket ends at. */
+  readonly range: { readonly min: number; readonly max: number; readonly tolerance: number };
+}
+
+/** The boundary searches of an experiment with `search.tableRatio`, sorted by name; else none. */
+export function searchSpecs(experiment: ExperimentConfig): SearchSpec[] {
+  const range = experiment.search?.tableRatio;
+  if (!range) return [];
+  return combinations(experiment)
+    .filter((parameters) => !excluded(parameters, experiment))
+    .map((parameters) => ({
+      name: searchName(parameters),
+      experiment: experiment.name,
+      parameters,
+      range: { min: range.min, max: range.max, tolerance: range.tolerance },
+    }))
+    .sort(byName);
+}
+
+/** A search's probe at `tableRatio`: an ordinary cell, named and sized like any other. */
+export function probeSpec(
+  search: SearchSpec,
+  tableRatio: number,
+  experiment: ExperimentConfig,
+): CellSpec {
+  return specOf(withRatio(search.parameters, tableRatio, 1), experiment);
+}
+
+/** True if `parameters` are a probe of `search` (any ratio). */
+export function isProbeOf(search: SearchSpec, parameters: CellParameters): boolean {
+  return searchName(parameters) === search.name && parameters.repeat === 1;
 }
 
 /** Every cell of an experiment, placed on the smallest group of nodes that holds it. */
@@ -351,6 +429,14 @@ export function planCells(experiment: ExperimentConfig, target: PlacementTarget)
         : place(spec.sizing, target.executorGroups);
     if (typeof placement === "string") misfits.push({ ...spec, reason: placement });
     else cells.push({ ...spec, placement });
+  }
+  if (experiment.search) {
+    problems.push(
+      "spark-at-scale:experiment.search: a boundary search chooses each ratio from the outcomes before it, " +
+        "so it runs on the local pilot (spark-at-scale pilot) only; a stack's cells (pulumi up, run) need a grid: " +
+        "axes.tableRatio",
+    );
+    return { cells, misfits, problems };
   }
   const driverPod = sizeOf(cartesian(experiment)[0], experiment).driverPodMemoryMiB;
   const drivers = target.driverNodes;

@@ -5,7 +5,9 @@ import { ConfigError, UsageError } from "../config/errors";
 import { experimentSchema, type ExperimentConfig } from "../config/experiment";
 import { parseConfig } from "../config/load";
 import { sparkMemoryToMiB } from "../core/quantity";
-import { cellSpecs } from "../experiment/cells";
+import { cellSpecs, isProbeOf, probeSpec, searchSpecs, type SearchSpec } from "../experiment/cells";
+import { predictedBoundary } from "../predict/boundary";
+import { predictionInput } from "../predict/fromCell";
 import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workloadScript";
 import type { CellResult } from "../results/cellResult";
 import { readStackSource, type StackSource } from "../config/stackSource";
@@ -16,6 +18,7 @@ import { planLocalCells, type LocalCell } from "./localPlan";
 import { plainProgress, terminalProgress, type Progress } from "../results/progress";
 import { ResultsStore } from "../results/resultsStore";
 import { runLocalCell } from "./runLocalCell";
+import { runBoundarySearch, searchResultText, type SearchResult } from "./boundaryRun";
 import { lockResults } from "../results/resultsLock";
 import { killOrphanedCells } from "./orphans";
 import { killRunningProcesses } from "./runProcess";
@@ -63,6 +66,8 @@ export interface PilotRun {
   readonly resultsFile: string;
   readonly records: CellResult[];
   readonly summary: PilotSummary;
+  /** How each boundary search ended (none for a grid). */
+  readonly searches: SearchResult[];
 }
 
 /** The experiment under its stack key, so errors name it `spark-at-scale:experiment.…`. */
@@ -192,13 +197,22 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     scale: options.scale,
     memoryBudgetMiB,
   });
-  if (plan.problems.length > 0) throw new ConfigError(label, plan.problems);
+  // A search's probes differ only in the build side, so its largest probe stands for all.
+  const searches = searchSpecs(experiment);
+  const searchPlan = planLocalCells(
+    searches.map((search) => probeSpec(search, search.range.max, experiment)),
+    experiment,
+    { scale: options.scale, memoryBudgetMiB },
+  );
+  const problems = [...plan.problems, ...searchPlan.problems];
+  if (problems.length > 0) throw new ConfigError(label, problems);
   const spark = findLocalSpark(options.sparkSubmit);
   readWorkloadScript(); // fails clearly now if the checkout lacks the workload
 
   const dir = path.join(options.resultsDir, experiment.name);
   const store = ResultsStore.open(dir);
   checkEarlierRecords(store, plan.cells, options.rerun);
+  checkEarlierProbes(store, searches, searchPlan.cells, options.rerun);
   const unlock = lockResults(dir);
   const workRoot = path.join(dir, "work");
   // A pilot killed with -9 leaves its cell's Spark processes and scratch behind.
@@ -226,9 +240,11 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     removeIfEmpty(eventLogDir);
     unlock();
     const saved = plan.cells.filter((cell) => store.get(cell.spec.name)).length;
+    const probes = store.all().filter((r) => searches.some((s) => isProbeOf(s, r.parameters)));
     options.print(
-      `interrupted: ${saved} of ${plan.cells.length} cells have results in ${store.file}; ` +
-        "run the same command again to run the rest",
+      `interrupted: ${saved} of ${plan.cells.length} cells` +
+        (searches.length > 0 ? ` and ${probes.length} boundary probes` : "") +
+        ` have results in ${store.file}; run the same command again to run the rest`,
     );
     // The killed processes must leave their groups before the groups can go.
     void releasePilotLimits(limits)
@@ -239,6 +255,22 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   process.once("SIGTERM", stop);
   const started = Date.now();
   let sequence = 0;
+  const timeoutMs = (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60_000;
+  const runCell = async (cell: LocalCell): Promise<CellResult> => {
+    const record = await runLocalCell(cell, {
+      spark,
+      workloadScript: WORKLOAD_SCRIPT_PATH,
+      workRoot,
+      timeoutMs,
+      eventLogDir,
+      warn: options.print,
+      limits,
+      sequence: ++sequence,
+    });
+    store.save(record);
+    return record;
+  };
+  const searchResults: SearchResult[] = [];
   try {
     await runWithinBudget(
       todo,
@@ -246,18 +278,38 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
       memoryBudgetMiB,
       async (cell) => {
         progress.started(cell.spec.name);
-        const record = await runLocalCell(cell, {
-          spark,
-          workloadScript: WORKLOAD_SCRIPT_PATH,
-          workRoot,
-          timeoutMs: (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60_000,
-          eventLogDir,
-          warn: options.print,
-          limits,
-          sequence: ++sequence,
-        });
-        store.save(record);
-        progress.finished(record);
+        progress.finished(await runCell(cell));
+      },
+    );
+    progress.stop();
+    // Searches run side by side, each one probe at a time: as many as fit the budget together.
+    const probed = new Set<string>(); // with --rerun, only this run's probes count
+    await runWithinBudget(
+      searchPlan.cells,
+      options.concurrency ?? experiment.fixed.concurrency,
+      memoryBudgetMiB,
+      async (largest) => {
+        const search = searches.find((s) => isProbeOf(s, largest.spec.parameters))!;
+        const result = await runBoundarySearch(
+          search,
+          experiment,
+          searchStart(search, largest, experiment, limits.setup.kind !== "none"),
+          {
+            records: () => store.all().filter((r) => !options.rerun || probed.has(r.cell)),
+            runProbe: async (spec) => {
+              const [cell] = planLocalCells([spec], experiment, {
+                scale: options.scale,
+                memoryBudgetMiB,
+              }).cells;
+              options.print(`search ${search.name}: probe ${spec.name} ...`);
+              const record = await runCell(cell);
+              probed.add(record.cell);
+              options.print(`search ${search.name}: probe ${record.cell}: ${outcomeOf(record)}`);
+            },
+          },
+        );
+        searchResults.push(result);
+        options.print(searchResultText(result));
       },
     );
   } finally {
@@ -270,11 +322,69 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     unlock();
   }
   const names = new Set(plan.cells.map((c) => c.spec.name));
-  const records = store.all().filter((r) => names.has(r.cell));
+  const records = store
+    .all()
+    .filter((r) => names.has(r.cell) || searches.some((s) => isProbeOf(s, r.parameters)));
   const summary = summarise(records, (Date.now() - started) / 1000);
   options.print(summaryText(experiment.name, records, summary));
   options.print(`results: ${store.file}`);
-  return { experiment, resultsFile: store.file, records, summary };
+  searchResults.sort((a, b) => a.search.name.localeCompare(b.search.name));
+  return { experiment, resultsFile: store.file, records, summary, searches: searchResults };
+}
+
+function outcomeOf(record: CellResult): string {
+  const seconds =
+    record.durationSeconds === null ? "" : ` in ${Math.round(record.durationSeconds)}s`;
+  return `${record.state}${record.failureClass === "none" ? "" : ` ${record.failureClass}`}${seconds}`;
+}
+
+/**
+ * Where a search with no probes starts: the largest ratio the predictor expects to pass for its
+ * cells as they run here (scaled, and limited when this machine enforces limits); the range's
+ * bottom when it expects even that to fail.
+ */
+function searchStart(
+  search: SearchSpec,
+  cell: LocalCell,
+  experiment: ExperimentConfig,
+  memoryLimitsEnforced: boolean,
+): number {
+  const input = predictionInput(cell.spec, experiment, "local-cluster", {
+    sizing: cell.sizing,
+    memoryLimitsEnforced,
+  });
+  return predictedBoundary(input, search.range).lastPass ?? search.range.min;
+}
+
+/** Probes from an earlier run must have run at this scale, or the search is started again. */
+function checkEarlierProbes(
+  store: ResultsStore,
+  searches: readonly SearchSpec[],
+  largest: readonly LocalCell[],
+  rerun: boolean,
+): void {
+  if (rerun) return;
+  const clashes = store.all().flatMap((record) => {
+    const index = searches.findIndex((s) => isProbeOf(s, record.parameters));
+    if (index < 0) return [];
+    const cell = largest.find((c) => isProbeOf(searches[index], c.spec.parameters));
+    if (!cell) return [];
+    if (record.scale !== cell.scale)
+      return [`${record.cell} was run at --scale ${record.scale}, not ${cell.scale}`];
+    if (
+      record.sizing.heapMiB !== cell.sizing.heapMiB ||
+      record.sizing.probeBytes !== cell.sizing.probeBytes
+    ) {
+      return [`${record.cell} was run with other sizes (the experiment's fixed settings changed)`];
+    }
+    return [];
+  });
+  if (clashes.length > 0) {
+    throw new UsageError(
+      `${store.file} holds boundary probes that do not match this run:\n  ${clashes.join("\n  ")}\n` +
+        "Use --rerun to search again, or --results to keep them and write elsewhere.",
+    );
+  }
 }
 
 /** Removes a folder nothing was written to, so an interrupted run leaves none behind. */
