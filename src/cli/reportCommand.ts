@@ -54,6 +54,10 @@ export async function runReport(
   print(report.confusion);
   print("failure-class confusion matrix (observed rows, predicted columns):");
   print(report.classConfusion);
+  if (report.boundaries !== "") {
+    print("boundaries (largest passing and smallest failing ratio, and the predictor's):");
+    print(report.boundaries);
+  }
   print(`report: ${path.join(out, "index.html")}`);
   return 0;
 }

@@ -59,6 +59,15 @@ export function roundRatio(ratio: number): number {
   return Number(ratio.toPrecision(3));
 }
 
+/**
+ * A ratio rounded down to three significant digits: where a search starts, so that its first
+ * probe is one the predictor expects to pass rather than a hair above its estimate.
+ */
+export function roundRatioDown(ratio: number): number {
+  const unit = 10 ** (Math.floor(Math.log10(ratio)) - 2);
+  return Number((Math.floor(ratio / unit + 1e-9) * unit).toPrecision(3));
+}
+
 /** The bracket the probes give. */
 export function bracketOf(probes: readonly Probe[]): Bracket {
   const fails = probes.filter((p) => !p.passed).map((p) => p.ratio);
@@ -92,7 +101,7 @@ export function nextStep(probes: readonly Probe[], range: SearchRange, start: nu
   const tried = new Set(probes.map((p) => p.ratio));
   const fresh = (ratio: number): SearchStep =>
     tried.has(ratio) ? { kind: "done", why: "resolution" } : { kind: "probe", ratio };
-  if (probes.length === 0) return { kind: "probe", ratio: roundRatio(clip(start)) };
+  if (probes.length === 0) return { kind: "probe", ratio: clip(roundRatioDown(clip(start))) };
 
   const bracket = bracketOf(probes);
   const { lastPass, firstFail } = bracket;

@@ -5,6 +5,12 @@ import { leaveOneOut } from "../predict/calibrate";
 import { predict, type Prediction } from "../predict/predict";
 import { inputFromRecord } from "../predict/records";
 import type { CellResult } from "../results/cellResult";
+import {
+  boundaryCurveSpec,
+  boundaryPoints,
+  boundaryTable,
+  strategiesWithBoundaries,
+} from "./boundaryCurves";
 import { failureMapSpec, predictedVsObservedSpec } from "./charts";
 import { demandVsPeakSpec, measuredRows, plottedCells, type MeasuredRow } from "./measuredPeaks";
 import { measuredTable, type HistoryLinks } from "./measuredTable";
@@ -29,6 +35,8 @@ export interface Report {
   readonly classConfusion: string;
   /** Accuracy per strategy, AQE and cores: shipped constants and leave-one-out. */
   readonly regions: string;
+  /** Measured and predicted boundaries tight enough to draw; "" when there are none. */
+  readonly boundaries: string;
 }
 
 const CSV_COLUMNS = [
@@ -132,6 +140,7 @@ function page(
   tables: { confusion: string; classConfusion: string; regions: string },
   charts: Array<{ file: string; svg: string }>,
   measured: string,
+  boundaries: string,
 ): string {
   const figures = charts
     .map(
@@ -157,9 +166,20 @@ constants (nothing fit on these cells) and leave-one-out. A region of few cells 
 <p>Each failure map: x = build side / executor heap, y = executor memory, colour = how the cell ended;
 small multiples by skew (rows) and AQE (columns). Data: <a href="results.csv">results.csv</a>.</p>
 ${figures}
+${boundaries === "" ? "" : boundarySection(boundaries)}
 ${measured}
 </body></html>
 `;
+}
+
+function boundarySection(table: string): string {
+  return `<h2>Boundaries</h2>
+<p>Each boundary chart (boundary-&lt;strategy&gt;): x = executor memory, y = build side / executor
+heap, both on log scales. Dots on a solid line: the largest ratio that passed; the pale bar above
+each dot reaches the smallest ratio that failed, so the boundary lies within the bar. Diamonds on a
+dashed line: the largest ratio the predictor expects to pass for the same cells. Only brackets no
+wider than a factor of 2 are drawn.</p>
+<pre>${escapeHtml(table)}</pre>`;
 }
 
 /**
@@ -189,10 +209,17 @@ export async function writeReport(
   const regions = regionTable(accuracyByRegion(shipped), accuracyByRegion(held));
   const measured = measuredRows(pairs);
   const files: FileToWrite[] = [{ name: "results.csv", content: csv(pairs, measured) }];
+  const points = boundaryPoints(records, fallback);
+  const withBoundaries = strategiesWithBoundaries(points);
+  const boundaries = withBoundaries.length > 0 ? boundaryTable(points) : "";
   const specs = [
     ...JOIN_STRATEGIES.filter((s) => records.some((r) => r.parameters.strategy === s)).map((s) => ({
       file: `failure-map-${s}`,
       spec: failureMapSpec(records, s),
+    })),
+    ...JOIN_STRATEGIES.filter((s) => withBoundaries.includes(s)).map((s) => ({
+      file: `boundary-${s}`,
+      spec: boundaryCurveSpec(points, s),
     })),
     { file: "predicted-vs-observed", spec: predictedVsObservedSpec(pairs) },
     ...(plottedCells(measured) > 0
@@ -212,7 +239,14 @@ export async function writeReport(
   // All files or none, the page that shows them last.
   files.push({
     name: "index.html",
-    content: page(title, summary, { confusion, classConfusion, regions }, charts, table),
+    content: page(
+      title,
+      summary,
+      { confusion, classConfusion, regions },
+      charts,
+      table,
+      boundaries,
+    ),
   });
   writeFilesStaged(dir, files);
   return {
@@ -224,5 +258,6 @@ export async function writeReport(
     confusion,
     classConfusion,
     regions,
+    boundaries,
   };
 }

@@ -31,8 +31,11 @@ function searchAgainst(
 }
 
 describe("boundary search: the next probe from the probes so far", () => {
-  it("starts at the predictor's estimate, rounded to three significant digits and clipped to the range", () => {
-    expect(nextStep([], RANGE, 0.45678)).to.deep.equal({ kind: "probe", ratio: 0.457 });
+  it("starts at the predictor's estimate, rounded down to three significant digits and clipped to the range", () => {
+    expect(nextStep([], RANGE, 0.45678)).to.deep.equal({ kind: "probe", ratio: 0.456 });
+    expect(nextStep([], RANGE, 0.37497)).to.deep.equal({ kind: "probe", ratio: 0.374 });
+    expect(nextStep([], RANGE, 1.5)).to.deep.equal({ kind: "probe", ratio: 1.5 });
+    expect(nextStep([], RANGE, 0.0599999)).to.deep.equal({ kind: "probe", ratio: 0.0599 });
     expect(nextStep([], RANGE, 9)).to.deep.equal({ kind: "probe", ratio: 4 });
     expect(nextStep([], RANGE, 0.001)).to.deep.equal({ kind: "probe", ratio: 0.05 });
   });
