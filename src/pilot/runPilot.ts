@@ -226,9 +226,11 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   options.print(limitsLine(limits));
 
   const todo = plan.cells.filter((cell) => options.rerun || !store.get(cell.spec.name));
-  const progress: Progress = options.interactive
-    ? terminalProgress(plan.cells.length)
-    : plainProgress(plan.cells.length, options.print);
+  // A search's cells are not known ahead: it says each probe in a line of its own.
+  const progress: Progress =
+    options.interactive && plan.cells.length > 0
+      ? terminalProgress(plan.cells.length)
+      : plainProgress(plan.cells.length, options.print);
   for (const cell of plan.cells) if (!todo.includes(cell)) progress.skipped(cell.spec.name);
 
   // Ctrl-C: stop the running cells' Spark processes, drop their scratch, keep every finished

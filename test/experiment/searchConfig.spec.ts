@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { ConfigError } from "../../src/config/errors";
 import { experimentSchema, type ExperimentConfig } from "../../src/config/experiment";
 import { parseConfig } from "../../src/config/load";
-import { cellSpecs, probeSpec, searchSpecs } from "../../src/experiment/cells";
+import { cellSpecs, planCells, probeSpec, searchSpecs } from "../../src/experiment/cells";
 
 const BASE = {
   name: "search",
@@ -44,6 +44,19 @@ describe("boundary search: experiment config", () => {
     expect(probe.name).to.equal("m512m-bhj-r0p457-s0-aqe-1");
     expect(probe.parameters.tableRatio).to.equal(0.457);
     expect(probe.sizing.buildBytes).to.equal(Math.round(0.457 * 512 * 1024 * 1024));
+  });
+
+  it("is refused for a stack's cells, which are all known before any runs", () => {
+    const experiment = parse({ search: { tableRatio: { min: 0.05, max: 4 } } });
+    const plan = planCells(experiment, {
+      executorGroups: [],
+      driverScheduling: { nodeSelector: {}, tolerations: [] },
+    });
+    expect(plan.cells).to.deep.equal([]);
+    expect(plan.problems).to.have.length(1);
+    expect(plan.problems[0]).to.match(
+      /^spark-at-scale:experiment\.search: .* runs on the local pilot .* only; a stack's cells \(pulumi up, run\) need a grid: axes\.tableRatio$/,
+    );
   });
 
   const invalid: Array<[string, Record<string, unknown>, RegExp[]]> = [
