@@ -129,30 +129,6 @@ export function nextStep(probes: readonly Probe[], range: SearchRange, start: nu
 }
 
 /**
- * How many more probes a search needs at most, from where it stands: the gallop to the range's
- * edge and the bisection after it, plus one for the rounding of ratios. For a progress display;
- * 0 when it is done.
- */
-export function probesLeftAtMost(
-  probes: readonly Probe[],
-  range: SearchRange,
-  start: number,
-): number {
-  if (nextStep(probes, range, start).kind === "done") return 0;
-  // Steps of the tolerance in a factor, and the bisections that take a bracket that wide.
-  const steps = (factor: number) => Math.log(factor) / Math.log(1 + range.tolerance);
-  const bisections = (factor: number) => Math.max(0, Math.ceil(Math.log2(steps(factor)))) + 1;
-  const { lastPass, firstFail } = bracketOf(probes);
-  if (lastPass !== null && firstFail !== null) return bisections(firstFail / lastPass);
-  const from = lastPass ?? firstFail ?? roundRatio(Math.min(range.max, Math.max(range.min, start)));
-  const towardsTop = lastPass !== null || (probes.length === 0 && from < range.max);
-  const remaining = towardsTop ? range.max / from : from / range.min;
-  // The gallop covers 1 + 2 + 4 + … steps; its last step is the bracket to bisect.
-  const gallop = Math.ceil(Math.log2(steps(remaining) + 1));
-  return (probes.length === 0 ? 1 : 0) + gallop + gallop;
-}
-
-/**
  * The probes a grid needs to find the same boundary to the same tolerance without looking at
  * outcomes: ratios from `min` to `max` spaced by at most a factor of 1 + tolerance, so that some
  * pair of neighbours brackets the boundary wherever it is.
