@@ -234,7 +234,8 @@ export function boundaryCurveSpec(
         {
           name: "predicted_points",
           transform: [predicted],
-          mark: { type: "point", filled: true, size: 50, opacity: 1 },
+          // Hollow and larger than the dots, so a prediction on the measured boundary still shows.
+          mark: { type: "point", filled: false, size: 120, strokeWidth: 2, opacity: 1 },
           encoding: { x, y, color: colour, shape, tooltip },
         },
       ],

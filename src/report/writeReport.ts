@@ -176,7 +176,7 @@ function boundarySection(table: string): string {
   return `<h2>Boundaries</h2>
 <p>Each boundary chart (boundary-&lt;strategy&gt;): x = executor memory, y = build side / executor
 heap, both on log scales. Dots on a solid line: the largest ratio that passed; the pale bar above
-each dot reaches the smallest ratio that failed, so the boundary lies within the bar. Diamonds on a
+each dot reaches the smallest ratio that failed, so the boundary lies within the bar. Hollow diamonds on a
 dashed line: the largest ratio the predictor expects to pass for the same cells. Only brackets no
 wider than a factor of 2 are drawn.</p>
 <pre>${escapeHtml(table)}</pre>`;
