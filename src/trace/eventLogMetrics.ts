@@ -53,18 +53,28 @@ function maxOf(current: number | undefined, next: number | undefined): number | 
   return current === undefined ? next : Math.max(current, next);
 }
 
+/**
+ * An executor metric's value, or undefined when it was never measured: Spark's ExecutorMetrics
+ * starts its first metric (JVMHeapMemory) at -1 for "not set", and an executor killed before
+ * its first poll reports that -1 in its stage's metrics.
+ */
+const measuredValue = (value: unknown): number | undefined => {
+  const n = asNumber(value);
+  return n !== undefined && n >= 0 ? n : undefined;
+};
+
 function trackPeaks(tracker: PeakTracker, metrics: Json): void {
-  tracker.jvmHeapBytes = maxOf(tracker.jvmHeapBytes, asNumber(metrics.JVMHeapMemory));
+  tracker.jvmHeapBytes = maxOf(tracker.jvmHeapBytes, measuredValue(metrics.JVMHeapMemory));
   tracker.onHeapExecutionBytes = maxOf(
     tracker.onHeapExecutionBytes,
-    asNumber(metrics.OnHeapExecutionMemory),
+    measuredValue(metrics.OnHeapExecutionMemory),
   );
   tracker.onHeapStorageBytes = maxOf(
     tracker.onHeapStorageBytes,
-    asNumber(metrics.OnHeapStorageMemory),
+    measuredValue(metrics.OnHeapStorageMemory),
   );
   // TotalGCTime is cumulative over the JVM's life: its peak is its last value.
-  tracker.gcMillis = maxOf(tracker.gcMillis, asNumber(metrics.TotalGCTime));
+  tracker.gcMillis = maxOf(tracker.gcMillis, measuredValue(metrics.TotalGCTime));
 }
 
 /** A task's peak execution memory: Spark 4 reports on- and off-heap apart, older Sparks one sum. */
