@@ -214,7 +214,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   checkEarlierRecords(store, plan.cells, options.rerun);
   checkEarlierProbes(store, searches, searchPlan.cells, options.rerun);
   const unlock = lockResults(dir);
-  const workRoot = path.join(dir, "work");
+  // Absolute, like every path handed to Spark's processes, which run in folders of their own.
+  const workRoot = path.resolve(dir, "work");
   // A pilot killed with -9 leaves its cell's Spark processes and scratch behind.
   const orphans = killOrphanedCells(workRoot);
   if (orphans > 0) options.print(`stopped ${orphans} Spark run(s) left by an interrupted pilot`);

@@ -260,6 +260,21 @@ describe("pilot: memory cgroups (fake trees)", () => {
   });
 
   describe("a pilot run's limits", () => {
+    it("names an absolute JAVA_HOME even for a relative work folder (executors start elsewhere)", async () => {
+      const memory = path.join(dir, "memory-relative");
+      fs.mkdirSync(memory);
+      const work = path.join(dir, "relative-work");
+      const limits = await preparePilotLimits(
+        { kind: "cgroup-v1", parent: path.join(memory, "spark-at-scale-pilot") },
+        path.relative(process.cwd(), work),
+        "/usr/lib/jvm/java-17/bin/java",
+        fakeIo(),
+        process.pid,
+      );
+      expect(limits.javaHome).to.equal(path.join(work, "java-home"));
+      expect(fs.existsSync(path.join(work, "java-home", "bin", "java"))).to.equal(true);
+    });
+
     it("v1: makes its own group, a group per cell, reads each process's group and removes them", async () => {
       const memory = path.join(dir, "memory");
       fs.mkdirSync(memory);

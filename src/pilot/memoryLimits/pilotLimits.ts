@@ -88,7 +88,9 @@ export async function preparePilotLimits(
       };
     }
   }
-  const javaHome = path.join(workRoot, "java-home");
+  // Absolute: Spark's Worker starts each executor in a folder of its own, where a relative
+  // JAVA_HOME (from a relative --results) names nothing and every executor fails to launch.
+  const javaHome = path.resolve(workRoot, "java-home");
   fs.mkdirSync(path.join(javaHome, "bin"), { recursive: true });
   fs.writeFileSync(path.join(javaHome, "bin", "java"), javaWrapperScript(realJava), {
     mode: 0o755,
