@@ -3,6 +3,16 @@ import * as fs from "node:fs";
 import { findOnPath } from "../environment";
 import type { SetupProbe } from "./cgroupSetup";
 
+/** systemd-run's arguments for a transient user scope that is handed its own cgroup subtree. */
+export const DELEGATED_SCOPE_ARGS = [
+  "--user",
+  "--scope",
+  "--quiet",
+  "--collect",
+  "-p",
+  "Delegate=yes",
+] as const;
+
 /**
  * Runs a throw-away command in a delegated scope of the user's systemd and reads the scope's
  * `cgroup.controllers`: the memory controller must be there for the pilot to divide it.
@@ -11,12 +21,7 @@ function tryDelegatedScope(systemdRun: string, mount: string): string | undefine
   const run = spawnSync(
     systemdRun,
     [
-      "--user",
-      "--scope",
-      "--quiet",
-      "--collect",
-      "-p",
-      "Delegate=yes",
+      ...DELEGATED_SCOPE_ARGS,
       "--",
       "sh",
       "-c",

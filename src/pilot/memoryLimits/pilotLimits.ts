@@ -8,6 +8,7 @@
  * With a delegated systemd scope the scope itself is the cell's group, and systemd removes it
  * when its processes are gone.
  */
+import { DELEGATED_SCOPE_ARGS } from "./machineProbe";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BYTES_PER_MIB } from "../../core/quantity";
@@ -201,12 +202,7 @@ export function cellLimits(
   const commandPrefix = delegated
     ? [
         setup.systemdRun,
-        "--user",
-        "--scope",
-        "--quiet",
-        "--collect",
-        "-p",
-        "Delegate=yes",
+        ...DELEGATED_SCOPE_ARGS,
         `--unit=spark-at-scale-pilot-${process.pid}-${sequence}`,
         "--",
       ]
