@@ -68,6 +68,16 @@ export function roundRatioDown(ratio: number): number {
   return Number((Math.floor(ratio / unit + 1e-9) * unit).toPrecision(3));
 }
 
+/**
+ * A ratio rounded up to three significant digits: a step down from a failure, so that the bracket
+ * it makes with that failure stays within the factor stepped (0.374 / 1.25 = 0.2992 becomes 0.3,
+ * not 0.299, which would leave 0.374 / 0.299 > 1.25 and cost one more probe).
+ */
+export function roundRatioUp(ratio: number): number {
+  const unit = 10 ** (Math.floor(Math.log10(ratio)) - 2);
+  return Number((Math.ceil(ratio / unit - 1e-9) * unit).toPrecision(3));
+}
+
 /** The bracket the probes give. */
 export function bracketOf(probes: readonly Probe[]): Bracket {
   const fails = probes.filter((p) => !p.passed).map((p) => p.ratio);
@@ -117,14 +127,15 @@ export function nextStep(probes: readonly Probe[], range: SearchRange, start: nu
     // Only passes: gallop up from the largest, the step growing with each pass.
     if (lastPass >= range.max) return { kind: "done", why: "passes-at-max" };
     const passes = probes.filter((p) => p.passed).length;
-    const next = roundRatio(clip(lastPass * step ** (2 ** (passes - 1))));
+    // Rounded down, towards the pass, for the same reason as roundRatioUp below.
+    const next = roundRatioDown(clip(lastPass * step ** (2 ** (passes - 1))));
     return next <= lastPass ? { kind: "done", why: "resolution" } : fresh(next);
   }
   // Only failures: gallop down from the smallest.
   const fail = firstFail ?? range.min;
   if (fail <= range.min) return { kind: "done", why: "fails-at-min" };
   const failures = probes.filter((p) => !p.passed).length;
-  const next = roundRatio(clip(fail / step ** (2 ** (failures - 1))));
+  const next = roundRatioUp(clip(fail / step ** (2 ** (failures - 1))));
   return next >= fail ? { kind: "done", why: "resolution" } : fresh(next);
 }
 

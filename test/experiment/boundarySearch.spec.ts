@@ -5,7 +5,7 @@ import {
   isTight,
   nextStep,
   probesOf,
-  roundRatio,
+  roundRatioDown,
   type Probe,
   type SearchRange,
   type SearchStep,
@@ -51,9 +51,10 @@ describe("boundary search: the next probe from the probes so far", () => {
 
   it("gallops up from a low estimate in steps that double in log space, then bisects geometrically", () => {
     const { probes, end } = searchAgainst((r) => r <= 1.3, RANGE, 0.2);
-    // 0.2, x1.1, x1.1^2, x1.1^4, x1.1^8 (each rounded); the first failure ends the gallop.
-    expect(probes.map((p) => p.ratio).slice(0, 5)).to.deep.equal([0.2, 0.22, 0.266, 0.389, 0.834]);
-    expect(probes[5]).to.deep.equal({ ratio: roundRatio(0.834 * 1.1 ** 16), passed: false });
+    // 0.2, x1.1, x1.1^2, x1.1^4, x1.1^8 (each rounded down, towards the pass); the first
+    // failure ends the gallop.
+    expect(probes.map((p) => p.ratio).slice(0, 5)).to.deep.equal([0.2, 0.22, 0.266, 0.389, 0.833]);
+    expect(probes[5]).to.deep.equal({ ratio: roundRatioDown(0.833 * 1.1 ** 16), passed: false });
     const bracket = bracketOf(probes);
     expect(end).to.deep.equal({ kind: "done", why: "bracketed" });
     expect(bracket.lastPass).to.be.at.most(1.3);
@@ -66,12 +67,31 @@ describe("boundary search: the next probe from the probes so far", () => {
     }
   });
 
+  it("rounds a first step towards the probe it steps from, so that one step brackets to the tolerance", () => {
+    // The estimate 0.374 fails; 0.374 / 1.25 = 0.2992. Rounded to 0.299 the pair would be 1.2508
+    // apart, over the tolerance, and cost a third probe; rounded up to 0.3 it is 1.2467.
+    const range = { min: 0.2, max: 1, tolerance: 0.25 };
+    const down = searchAgainst((r) => r <= 0.33, range, 0.374);
+    expect(down.probes).to.deep.equal([
+      { ratio: 0.374, passed: false },
+      { ratio: 0.3, passed: true },
+    ]);
+    expect(down.end).to.deep.equal({ kind: "done", why: "bracketed" });
+    // Upwards: 0.299 passes, 0.299 x 1.25 = 0.37375, rounded down to 0.373 (0.374 would be 1.2508).
+    const up = searchAgainst((r) => r <= 0.33, range, 0.299);
+    expect(up.probes).to.deep.equal([
+      { ratio: 0.299, passed: true },
+      { ratio: 0.373, passed: false },
+    ]);
+    expect(up.end).to.deep.equal({ kind: "done", why: "bracketed" });
+  });
+
   it("gallops down from a high estimate", () => {
     const { probes, end } = searchAgainst((r) => r <= 0.11, RANGE, 2);
     expect(probes.slice(0, 3)).to.deep.equal([
       { ratio: 2, passed: false },
       { ratio: 1.82, passed: false },
-      { ratio: 1.5, passed: false },
+      { ratio: 1.51, passed: false }, // 1.82 / 1.1^2 = 1.504, rounded up, towards the failure
     ]);
     expect(end.kind).to.equal("done");
     const bracket = bracketOf(probes);
