@@ -209,26 +209,51 @@ function derive(input: PredictInput): Derived {
   };
 }
 
-function containerCheck(input: PredictInput, d: Derived): ConstraintCheck {
+/**
+ * The executor's heap the pod holds: the JVM commits heap as it uses it, so a pod counts the heap
+ * in use, not -Xmx. A broadcast's use is known (its relation and pieces beside the baseline);
+ * for the shuffled strategies the model has no such figure and counts the whole heap.
+ */
+function heapInUseMiB(input: PredictInput, d: Derived, calibration: Calibration): number {
+  const heapMiB = input.sizing.heapMiB;
+  if (d.strategy !== "broadcast") return heapMiB;
+  const relation = broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
+  const usedMiB =
+    calibration.executorHeapBaselineMiB + (relation.relationBytes + relation.piecesBytes) / MIB;
+  return Math.min(heapMiB, usedMiB);
+}
+
+function containerCheck(
+  input: PredictInput,
+  d: Derived,
+  calibration: Calibration,
+): ConstraintCheck {
   const heapMiB = input.sizing.heapMiB;
   const shuffled = d.strategy !== "broadcast";
   const gcMiB = GC_NATIVE_FRACTION * heapMiB;
   const fetchMiB = shuffled ? d.cores * SHUFFLE_FETCH_IN_FLIGHT_MIB : 0;
   const nativeMiB = JVM_NATIVE_BASE_MIB + gcMiB + fetchMiB;
-  // The heap is capped by -Xmx, so the pod limit (heap + overhead) is exceeded exactly when the
-  // native part outgrows the overhead: that is the comparison, and its margin.
+  // The pod is killed when the heap in use plus the native part pass its limit (heap +
+  // overhead): when the native part outgrows the overhead and whatever heap is not in use. The
+  // heap in use cannot pass -Xmx, so with the whole heap in use this is native against overhead.
+  const usedMiB = heapInUseMiB(input, d, calibration);
   const overheadMiB = input.sizing.podMemoryMiB - heapMiB;
+  const roomMiB = overheadMiB + (heapMiB - usedMiB);
   return check({
     id: "executor_container",
     scope: "executor",
     demand: nativeMiB * MIB,
-    capacity: overheadMiB * MIB,
+    capacity: roomMiB * MIB,
     failureClass: "executor_container_oom",
     detail:
       `the executor JVM's native memory, ${nativeMiB.toFixed(0)} MiB (JVM ${JVM_NATIVE_BASE_MIB} + G1 ` +
       `${gcMiB.toFixed(0)}` +
       (shuffled ? ` + shuffle fetch ${fetchMiB}` : "") +
-      `), must fit the pod's ${overheadMiB} MiB above the heap (limit ${input.sizing.podMemoryMiB} MiB)`,
+      `), must fit the pod's ${overheadMiB} MiB above the heap` +
+      (usedMiB < heapMiB
+        ? ` plus the ${(heapMiB - usedMiB).toFixed(0)} MiB of heap the broadcast leaves unused`
+        : "") +
+      ` (limit ${input.sizing.podMemoryMiB} MiB)`,
   });
 }
 
@@ -430,7 +455,7 @@ export function constraintChecks(
   // start, so this is checked first. local-cluster executors have a limit only when the pilot
   // put them in memory cgroups (heap + overhead, like the pod).
   if (input.runner === "kubernetes" || input.memoryLimitsEnforced === true) {
-    checks.push(containerCheck(input, d));
+    checks.push(containerCheck(input, d, calibration));
   }
   if (d.strategy === "broadcast") checks.push(...broadcastChecks(input, d, calibration));
   else if (d.strategy === "shuffle_hash") checks.push(...shuffleHashChecks(input, d));

@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { predict, type ConstraintCheck, type Prediction } from "../../src/predict/predict";
+import {
+  predict,
+  type ConstraintCheck,
+  type PredictInput,
+  type Prediction,
+} from "../../src/predict/predict";
 import { inputFromRecord, observedOutcome } from "../../src/predict/records";
 import { cell, GIB, MIB, pilotCell, pilotRecords } from "./helpers";
 
@@ -358,5 +363,29 @@ describe("predict: Kubernetes pod limit against local-cluster", () => {
       "executor_container",
     );
     expect(container.margin).to.be.closeTo(Math.log2(384 / 256), 1e-12);
+  });
+
+  it("counts the heap a broadcast leaves unused as room for the native part: the pod commits heap as it is used", () => {
+    // Measured on the pilot with memory cgroups (512 MiB heaps, 64 MiB overhead, limit 576 MiB):
+    // build sides of 0.2 and 0.25 x the heap completed with executor heap peaks of 285 and 346
+    // MiB (event log); 0.391 was killed (exit 137, one OOM kill per executor group).
+    const withOverhead = (ratio: number, overheadMiB: number): PredictInput => {
+      const input = pilotCell("broadcast", ratio, 0, "local-cluster");
+      return {
+        ...input,
+        parameters: { ...input.parameters, memoryOverhead: `${overheadMiB}m` },
+        sizing: { ...input.sizing, overheadMiB, podMemoryMiB: 512 + overheadMiB },
+        memoryLimitsEnforced: true,
+      };
+    };
+    expect(predict(withOverhead(0.2, 64)).outcome).to.equal("succeeded");
+    const killed = predict(withOverhead(0.391, 64));
+    expect(killed.failureClass).to.equal("executor_container_oom");
+    // Past the heap, the whole heap is in use: native 192 + 16 (G1) = 208 MiB against 64.
+    const full = predict(withOverhead(0.5, 64));
+    expect(full.bindingConstraint).to.equal("executor_container");
+    expect(full.margin).to.be.closeTo(Math.log2(64 / 208), 1e-12);
+    // With the 384 MiB floor the native part always fits: the heap runs out first.
+    expect(predict(withOverhead(0.5, 384)).failureClass).to.equal("executor_jvm_oom");
   });
 });
