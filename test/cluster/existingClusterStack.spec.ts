@@ -1,374 +1,537 @@
 /**
- * The real Pulumi engine (CLI and Kubernetes provider built by scripts/pulumi/build-engine.sh)
- * running an existing-cluster stack on the local cluster through scripts/pulumi/stack.ts (the
- * Automation API's inline program, a file backend): cells run for real by `up`, a second `up`
- * changes nothing, an added axis value runs only its cell, `kill -9` in the middle of a cell
- * leaves one driver pod for it, the state holds no path of the checkout, and `destroy` from
- * another clone, after the first is gone, leaves nothing on the cluster.
+ * `Pulumi.local.yaml`, an existing-cluster stack, on the real local cluster, from start to end:
+ *
+ * 1. the real Pulumi engine (CLI and Kubernetes provider built by scripts/pulumi/build-engine.sh,
+ *    driven through scripts/pulumi/stack.ts from a fresh copy of the repository) runs its four
+ *    cells by native spark-submit, each ending a different way on real pods, into the output
+ *    `cells`;
+ * 2. `spark-at-scale run` on the same stack adopts those cells instead of starting them again,
+ *    and each ending is checked from the real objects, kept as fixtures, predicted, and shown by
+ *    the History Server; the driver's RBAC is proven with one permission taken away;
+ * 3. an added table ratio runs only its cell, through a `kill -9` of `up` in the middle of it and
+ *    the README's recovery; the state holds no path of the checkout; and `destroy` from another
+ *    copy, after the first is gone, leaves nothing on the cluster.
+ *
+ * One flow, so each real Spark cell runs once: on two cores a cell takes one to two minutes.
  */
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CoreV1Api, RbacAuthorizationV1Api, type V1Pod } from "@kubernetes/client-node";
+import {
+  AppsV1Api,
+  CoreV1Api,
+  RbacAuthorizationV1Api,
+  type KubernetesObject,
+  type V1Pod,
+} from "@kubernetes/client-node";
 import { expect } from "chai";
 import * as yaml from "js-yaml";
-import { driverPodName } from "../../src/experiment/nativeSubmission";
 import { enginePaths } from "../../scripts/pulumi/stack";
+import { applyObjects } from "../../src/cluster/applyObjects";
+import { readStackFile } from "../../src/config/stackFile";
+import { compileStack } from "../../src/experiment/compile";
+import type { CellLaunch } from "../../src/experiment/launch";
+import { driverPodName } from "../../src/experiment/nativeSubmission";
+import { readWorkloadScript } from "../../src/experiment/workloadScript";
+import { DEFAULT_HISTORY_PORT } from "../../src/history/localHistoryServer";
+import { readNativeCell } from "../../src/kube/readNativeCell";
+import { findLocalSpark } from "../../src/pilot/environment";
+import { predict } from "../../src/predict/predict";
+import { inputFromRecord } from "../../src/predict/records";
+import { cellResultSchema, type CellResult } from "../../src/results/cellResult";
+import { removeNativeCell, runNativeCell } from "../../src/runs/runNative";
+import { DRIVER_RULES, driverRbacManifests } from "../../src/testbed/driverRbac";
+import { HISTORY_SERVER_NAME } from "../../src/testbed/eventLogs";
 import { PROJECT_DIR } from "../helpers/devStack";
 import { clusterKubeConfig, clusterKubeconfigPath } from "./clusterAccess";
+import {
+  harness,
+  harnessArgs,
+  harnessEnv,
+  killTree,
+  makeClone,
+  resultOf,
+  waitUntil,
+} from "./engineHarness";
 
-const STACK = "engine-e2e";
-const NAMESPACE = "spark-e2e";
-const PASSPHRASE = "spark-at-scale-test";
+/** The stack both `pulumi up` and `spark-at-scale run` take: the committed Pulumi.local.yaml. */
+const STACK = "local";
+const STACK_FILE = path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`);
+const FIXTURE_OUT = path.join(PROJECT_DIR, "test-output", "cluster-fixtures");
+const CLI = path.join(PROJECT_DIR, "bin", "spark-at-scale");
 const CELL_LABEL = "spark-at-scale/cell";
 
-/**
- * The experiment's cells as the axes below make them. Small sort-merge joins that complete: the
- * four endings are the cluster runner's test (cells.spec.ts); this one is about what the engine
- * does with the runs, so its cells are the quickest that run for real.
- */
-const FIRST_RATIOS = [0.05, 0.1, 0.2];
-const cellOf = (ratio: number) => `m512m-smj-r${String(ratio).replace(".", "p")}-s0-aqe-1`;
-const FIRST_CELLS = FIRST_RATIOS.map(cellOf);
-const ADDED_CELL = cellOf(0.3);
-const KILLED_CELL = cellOf(0.4);
+/** The ending each cell of Pulumi.local.yaml was designed for, and what decides it. */
+const EXPECTED: Record<string, { failureClass: string; exitCode?: number; reason?: string }> = {
+  "m512m-smj-r0p5-s0-aqe-oh384m-1": { failureClass: "none" },
+  "m512m-bhj-r0p5-s0-aqe-oh64m-1": {
+    failureClass: "executor_container_oom",
+    exitCode: 137,
+    reason: "OOMKilled",
+  },
+  "m512m-bhj-r0p75-s0-aqe-oh384m-1": { failureClass: "executor_jvm_oom", exitCode: 52 },
+  "m512m-shj-r1-s0-aqe-oh384m-1": { failureClass: "spark_memory_oom" },
+};
+const FIRST_CELLS = Object.keys(EXPECTED).sort();
 
-/** A checkout as a user has one: the repository's files, with its installs. */
-function makeClone(parent: string, name: string): string {
-  const dir = path.join(parent, name);
-  fs.mkdirSync(dir, { recursive: true });
-  const files = spawnSync("git", ["ls-files", "-z", "-co", "--exclude-standard"], {
+/** The table ratio added later: of its cells, the exclusions below keep one quick sort-merge. */
+const ADDED_RATIO = 0.25;
+const ADDED_CELL = "m512m-smj-r0p25-s0-aqe-oh384m-1";
+
+/**
+ * Points the clone's copy of the stack file at the running cluster, and adds the table ratio
+ * when asked (the file Pulumi wrote keeps its encryption salt).
+ */
+function writeStackConfig(clone: string, withAddedRatio: boolean): void {
+  const file = path.join(clone, `Pulumi.${STACK}.yaml`);
+  const stack = yaml.load(fs.readFileSync(file, "utf8")) as { config: Record<string, any> };
+  const config = structuredClone(stack.config);
+  config["spark-at-scale:existingCluster"].kubeconfig = clusterKubeconfigPath();
+  const original = (yaml.load(fs.readFileSync(STACK_FILE, "utf8")) as typeof stack).config;
+  const experiment = structuredClone(original["spark-at-scale:experiment"]);
+  if (withAddedRatio) {
+    experiment.axes.tableRatio = [...experiment.axes.tableRatio, ADDED_RATIO];
+    experiment.exclude = [
+      ...experiment.exclude,
+      { strategy: "broadcast", tableRatio: ADDED_RATIO },
+      { strategy: "shuffle_hash", tableRatio: ADDED_RATIO },
+    ];
+  }
+  config["spark-at-scale:experiment"] = experiment;
+  fs.writeFileSync(file, yaml.dump({ ...stack, config }));
+}
+
+function readRecords(file: string): CellResult[] {
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => cellResultSchema.parse(JSON.parse(line)));
+}
+
+function runCli(args: string[]): { status: number | null; output: string } {
+  const run = spawnSync(CLI, args, {
     cwd: PROJECT_DIR,
     encoding: "utf8",
-  }).stdout.split("\0");
-  for (const file of files.filter(Boolean)) {
-    const from = path.join(PROJECT_DIR, file);
-    if (!fs.existsSync(from)) continue;
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(from, path.join(dir, file));
-  }
-  // node_modules as hard links (a copy in no time or space): Node loads modules by their real
-  // path, and the state's source positions must point into this checkout, as after `npm ci`.
-  const linked = spawnSync("cp", ["-al", path.join(PROJECT_DIR, "node_modules"), dir]);
-  if (linked.status !== 0)
-    fs.cpSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), {
-      recursive: true,
-    });
-  // The venv only gives spark-submit to the run resources, outside the state.
-  fs.symlinkSync(path.join(PROJECT_DIR, ".venv"), path.join(dir, ".venv"));
-  return dir;
-}
-
-/** Writes the stack's config (the file Pulumi created keeps its encryption salt). */
-function writeStackConfig(clone: string, ratios: number[]): void {
-  const file = path.join(clone, `Pulumi.${STACK}.yaml`);
-  const local = yaml.load(fs.readFileSync(path.join(clone, "Pulumi.local.yaml"), "utf8")) as {
-    config: Record<string, any>;
-  };
-  const existing = fs.existsSync(file)
-    ? (yaml.load(fs.readFileSync(file, "utf8")) as Record<string, unknown>)
-    : {};
-  const experiment = structuredClone(local.config["spark-at-scale:experiment"]);
-  experiment.name = STACK;
-  experiment.axes = {
-    executorMemory: ["512m"],
-    strategy: ["sort_merge"],
-    tableRatio: [...FIRST_RATIOS, ...ratios],
-    skew: [0],
-    aqe: [true],
-  };
-  delete experiment.exclude;
-  // Two small cells side by side: 2 × (1.4 GiB driver pod + 2 × 896 MiB executor pods) leave room
-  // on the 8 GiB node for the History Servers.
-  experiment.fixed = { ...experiment.fixed, driverMemory: "1g", concurrency: 2 };
-  const config = {
-    ...local.config,
-    "spark-at-scale:jobNamespace": NAMESPACE,
-    "spark-at-scale:existingCluster": {
-      ...local.config["spark-at-scale:existingCluster"],
-      kubeconfig: clusterKubeconfigPath(),
-    },
-    "spark-at-scale:experiment": experiment,
-  };
-  fs.writeFileSync(file, yaml.dump({ ...existing, config }));
-}
-
-interface HarnessResult {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function harnessArgs(clone: string, backend: string, command: string[]): string[] {
-  return [
-    "-r",
-    "ts-node/register",
-    path.join(clone, "scripts", "pulumi", "stack.ts"),
-    ...command,
-    "--stack",
-    STACK,
-    "--backend",
-    backend,
-    "--dir",
-    clone,
-  ];
-}
-
-const harnessEnv = { ...process.env, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE };
-
-/** Runs scripts/pulumi/stack.ts in `clone` and waits for it. */
-function harness(clone: string, backend: string, command: string[]): HarnessResult {
-  const run = spawnSync("node", harnessArgs(clone, backend, command), {
-    cwd: clone,
-    env: harnessEnv,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, CI: "1" },
   });
-  process.stdout.write(
-    `      $ stack ${command.join(" ")} -> ${run.status}\n` +
-      run.stderr
-        .split("\n")
-        .filter((line) => /error|warning|\+ |~ |- |Resources:|created|deleted|pending/i.test(line))
-        .slice(-40)
-        .map((line) => `      | ${line}\n`)
-        .join(""),
-  );
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  const output = `${run.stdout}${run.stderr}`;
+  process.stdout.write(`${output.trimEnd().replace(/^/gm, "      | ")}\n`);
+  return { status: run.status, output };
 }
 
-/** The JSON result line a successful harness command prints. */
-function resultOf(run: HarnessResult, what: string): any {
-  expect(run.status, `${what}: ${run.stderr.slice(-3000)}`).to.equal(0);
-  return JSON.parse(run.stdout.trim().split("\n").at(-1)!);
+/** A pod as a fixture keeps: no managedFields, which are large and say nothing about an ending. */
+function fixturePod(pod: V1Pod): unknown {
+  const plain = JSON.parse(JSON.stringify(pod)) as { metadata: Record<string, unknown> };
+  delete plain.metadata.managedFields;
+  return plain;
 }
 
-/** Every process descended from `pid`, from /proc. */
-function descendantsOf(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
-    try {
-      const parent = Number(
-        /^PPid:\s+(\d+)/m.exec(fs.readFileSync(`/proc/${entry}/status`, "utf8"))?.[1],
-      );
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // Ended while being read.
-    }
-  }
-  const found: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.pop()!) ?? []) {
-      found.push(child);
-      queue.push(child);
-    }
-  }
-  return found;
-}
-
-async function waitUntil<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  seconds: number,
-): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not so after ${seconds}s`);
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-  }
-}
-
-describe("the Pulumi engine on the local cluster: an existing-cluster stack", () => {
+describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-scale run, kill -9, destroy", () => {
   const kubeConfig = clusterKubeConfig();
   const core = kubeConfig.makeApiClient(CoreV1Api);
-  const rbac = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "engine-e2e-"));
+  const rbacApi = kubeConfig.makeApiClient(RbacAuthorizationV1Api);
+  const compiled = compileStack(
+    readStackFile(STACK_FILE),
+    `Pulumi.${STACK}.yaml`,
+    readWorkloadScript,
+  );
+  const namespace = compiled.config.jobNamespace;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "existing-cluster-stack-"));
   const backend = path.join(scratch, "state");
   const cloneA = makeClone(scratch, "first-clone");
   const cloneB = makeClone(path.join(scratch, "elsewhere"), "second-clone");
-  /** Driver pod uids by cell, as first seen. */
+  const resultsDir = path.join(scratch, "results");
+  const resultsFile = path.join(resultsDir, compiled.config.experiment!.name, "results.jsonl");
+  /** Driver pod uids by cell, as the engine's first update left them. */
   const driverUids = new Map<string, string>();
+  /** The output `cells` of the engine's first update. */
+  let engineCells: Record<string, { failureClass: string; runner: string; state: string }> = {};
+  let records: CellResult[] = [];
 
   const driversOf = async (): Promise<V1Pod[]> =>
-    (await core.listNamespacedPod({ namespace: NAMESPACE })).items.filter(
+    (await core.listNamespacedPod({ namespace })).items.filter(
       (pod) => pod.metadata?.labels?.["spark-role"] === "driver",
     );
 
   after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-  it("builds the engine from the Go module proxy (cached by version) and says which", () => {
-    const build = spawnSync("bash", [path.join(PROJECT_DIR, "scripts/pulumi/build-engine.sh")], {
-      encoding: "utf8",
-    });
-    expect(build.status, build.stderr).to.equal(0);
-    expect(build.stderr).to.match(/Pulumi CLI v3\.274\.1 .*installed as kubernetes v4\.34\.2/);
-  });
-
-  it("`up` runs three cells on real pods and outputs each cell's record", async () => {
-    writeStackConfig(cloneA, []);
-    const up = resultOf(harness(cloneA, backend, ["up"]), "first up");
-    const cells = up.outputs.cells as Record<
-      string,
-      { failureClass: string; runner: string; state: string }
-    >;
-    expect(Object.keys(cells).sort()).to.deep.equal([...FIRST_CELLS].sort());
-    for (const cell of FIRST_CELLS) {
-      expect(cells[cell].runner, cell).to.equal("kubernetes");
-      expect(cells[cell].state, cell).to.equal("COMPLETED");
-      expect(cells[cell].failureClass, cell).to.equal("none");
-    }
-    for (const pod of await driversOf()) {
-      driverUids.set(pod.metadata!.labels![CELL_LABEL], pod.metadata!.uid!);
-    }
-    expect([...driverUids.keys()].sort()).to.deep.equal([...FIRST_CELLS].sort());
-  });
-
-  it("`spark-at-scale report --stack` reads the cells through the Pulumi CLI", () => {
-    const { cliRoot, pulumiHome } = enginePaths();
-    const report = spawnSync(
-      path.join(cloneA, "bin", "spark-at-scale"),
-      ["report", "--stack", STACK, "--out", path.join(scratch, "report")],
-      {
-        cwd: cloneA,
+  describe("`pulumi up`: the real engine runs the cells", () => {
+    it("builds the engine from the Go module proxy (cached by version) and says which", () => {
+      const build = spawnSync("bash", [path.join(PROJECT_DIR, "scripts/pulumi/build-engine.sh")], {
         encoding: "utf8",
-        env: {
-          ...harnessEnv,
-          PATH: `${path.join(cliRoot, "bin")}${path.delimiter}${process.env.PATH}`,
-          PULUMI_HOME: pulumiHome,
-          PULUMI_BACKEND_URL: `file://${backend}`,
-          PULUMI_SKIP_UPDATE_CHECK: "true",
-        },
-      },
-    );
-    process.stdout.write(
-      `${`${report.stdout}${report.stderr}`.trimEnd().replace(/^/gm, "      | ")}\n`,
-    );
-    expect(report.status, report.stderr).to.equal(0);
-    expect(report.stdout).to.include("3 cells: 3 completed, 0 failed");
-    const csv = fs.readFileSync(path.join(scratch, "report", "results.csv"), "utf8");
-    for (const cell of FIRST_CELLS) expect(csv).to.include(cell);
-  });
-
-  it("a second `up` changes nothing", () => {
-    const up = resultOf(harness(cloneA, backend, ["up"]), "second up");
-    expect(Object.keys(up.changes as object)).to.deep.equal(["same"]);
-  });
-
-  it("an added axis value runs only its cell", async () => {
-    writeStackConfig(cloneA, [0.3]);
-    const up = resultOf(harness(cloneA, backend, ["up"]), "up with a new ratio");
-    expect(up.changes.create, JSON.stringify(up.changes)).to.equal(1);
-    expect(up.changes).to.not.have.any.keys("update", "replace", "delete");
-    expect(up.outputs.cells[ADDED_CELL].failureClass).to.equal("none");
-    const drivers = await driversOf();
-    for (const [cell, uid] of driverUids) {
-      expect(
-        drivers.find((p) => p.metadata?.labels?.[CELL_LABEL] === cell)?.metadata?.uid,
-        cell,
-      ).to.equal(uid);
-    }
-    expect(drivers).to.have.length(4);
-  });
-
-  it("after `kill -9` of `up` while a cell runs, the documented recovery records every cell once with one driver each", async () => {
-    writeStackConfig(cloneA, [0.3, 0.4]);
-    const child = spawn("node", harnessArgs(cloneA, backend, ["up"]), {
-      cwd: cloneA,
-      env: harnessEnv,
-      detached: true,
-      stdio: "ignore",
+      });
+      expect(build.status, build.stderr).to.equal(0);
+      expect(build.stderr).to.match(/Pulumi CLI v3\.274\.1 .*installed as kubernetes v4\.34\.2/);
     });
-    const running = await waitUntil(
-      `${KILLED_CELL}'s driver running`,
-      async () => {
-        const pod = await core.readNamespacedPod({
-          namespace: NAMESPACE,
-          name: driverPodName(KILLED_CELL),
-        });
-        return pod.status?.phase === "Running" ? pod : undefined;
-      },
-      600,
-    );
-    // `up` and everything it started: the CLI puts its plugins (the run's dynamic provider, with
-    // its spark-submit) in process groups of their own.
-    const tree = descendantsOf(child.pid!);
-    process.kill(-child.pid!, "SIGKILL");
-    for (const pid of tree) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-        // Gone with the group.
+
+    it("`up` runs the four cells on real pods, and the output `cells` holds each one's ending", async () => {
+      writeStackConfig(cloneA, false);
+      const up = resultOf(harness(cloneA, STACK, backend, ["up"]), "first up");
+      engineCells = up.outputs.cells;
+      expect(Object.keys(engineCells).sort()).to.deep.equal(FIRST_CELLS);
+      for (const [cell, expected] of Object.entries(EXPECTED)) {
+        expect(engineCells[cell].runner, cell).to.equal("kubernetes");
+        expect(engineCells[cell].failureClass, cell).to.equal(expected.failureClass);
       }
-    }
-    await new Promise((resolve) => child.once("exit", resolve));
+      for (const pod of await driversOf()) {
+        driverUids.set(pod.metadata!.labels![CELL_LABEL], pod.metadata!.uid!);
+      }
+      expect([...driverUids.keys()].sort()).to.deep.equal(FIRST_CELLS);
+    });
 
-    // The README's recovery, step by step: release the lock the killed update left, update
-    // again (the run adopts the driver pod its launch started), forget the pending create.
-    resultOf(harness(cloneA, backend, ["cancel"]), "cancel");
-    const up = resultOf(harness(cloneA, backend, ["up"]), "up after kill -9");
-    resultOf(harness(cloneA, backend, ["refresh", "--clear-pending-creates"]), "refresh");
+    it("`spark-at-scale report --stack` reads the cells through the Pulumi CLI", () => {
+      const { cliRoot, pulumiHome } = enginePaths();
+      const report = spawnSync(
+        path.join(cloneA, "bin", "spark-at-scale"),
+        ["report", "--stack", STACK, "--out", path.join(scratch, "report")],
+        {
+          cwd: cloneA,
+          encoding: "utf8",
+          env: {
+            ...harnessEnv,
+            PATH: `${path.join(cliRoot, "bin")}${path.delimiter}${process.env.PATH}`,
+            PULUMI_HOME: pulumiHome,
+            PULUMI_BACKEND_URL: `file://${backend}`,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+          },
+        },
+      );
+      process.stdout.write(
+        `${`${report.stdout}${report.stderr}`.trimEnd().replace(/^/gm, "      | ")}\n`,
+      );
+      expect(report.status, report.stderr).to.equal(0);
+      expect(report.stdout).to.include("4 cells: 1 completed, 3 failed");
+      const csv = fs.readFileSync(path.join(scratch, "report", "results.csv"), "utf8");
+      for (const cell of FIRST_CELLS) expect(csv).to.include(cell);
+    });
 
-    const cells = up.outputs.cells as Record<string, { failureClass: string }>;
-    expect(Object.keys(cells).sort()).to.deep.equal(
-      [...FIRST_CELLS, ADDED_CELL, KILLED_CELL].sort(),
-    );
-    expect(cells[KILLED_CELL].failureClass).to.equal("none");
-    const drivers = await driversOf();
-    const perCell = new Map<string, number>();
-    for (const pod of drivers) {
-      const cell = pod.metadata!.labels![CELL_LABEL];
-      perCell.set(cell, (perCell.get(cell) ?? 0) + 1);
-    }
-    expect([...perCell.values()]).to.deep.equal([1, 1, 1, 1, 1]);
-    expect(
-      drivers.find((p) => p.metadata?.labels?.[CELL_LABEL] === KILLED_CELL)?.metadata?.uid,
-      "the driver the killed update started is the one recorded",
-    ).to.equal(running.metadata!.uid);
-    const state = resultOf(harness(cloneA, backend, ["export"]), "export");
-    expect(state.deployment.pending_operations ?? []).to.deep.equal([]);
+    it("a second `up` changes nothing", () => {
+      const up = resultOf(harness(cloneA, STACK, backend, ["up"]), "second up");
+      expect(Object.keys(up.changes as object)).to.deep.equal(["same"]);
+    });
   });
 
-  it("keeps no path of this machine's checkouts or home in the state", () => {
-    const state = harness(cloneA, backend, ["export"]).stdout;
-    expect(state).to.include(KILLED_CELL);
-    for (const machinePath of [cloneA, cloneB, PROJECT_DIR, scratch, `${os.homedir()}/`]) {
-      expect(state, machinePath).to.not.include(machinePath);
+  describe("`spark-at-scale run` on the same stack, and each ending from real objects", () => {
+    before(async () => {
+      const podsBefore = (await core.listNamespacedPod({ namespace })).items.length;
+      const run = runCli(["run", "--stack", STACK, "--results", resultsDir]);
+      expect(run.status, "spark-at-scale run exits 0: failed cells are results").to.equal(0);
+      records = readRecords(resultsFile);
+      expect(
+        (await core.listNamespacedPod({ namespace })).items.length,
+        "`run` started no pod: it adopted the engine's",
+      ).to.equal(podsBefore);
+    });
+
+    it("adopts the four cells the engine ran, with the same endings, each recorded once", () => {
+      expect(records.map((r) => r.cell).sort()).to.deep.equal(FIRST_CELLS);
+      for (const record of records) {
+        expect(record.runner).to.equal("kubernetes");
+        expect(record.failureClass, record.cell).to.equal(engineCells[record.cell].failureClass);
+      }
+    });
+
+    for (const [cell, expected] of Object.entries(EXPECTED)) {
+      it(`${cell} ends ${expected.failureClass}, decided from real pods`, () => {
+        const record = records.find((r) => r.cell === cell)!;
+        expect(record.failureClass, record.evidence.messageExcerpt).to.equal(expected.failureClass);
+        expect(record.state).to.equal(expected.failureClass === "none" ? "COMPLETED" : "FAILED");
+        if (expected.exitCode) expect(record.evidence.exitCodes).to.include(expected.exitCode);
+        if (expected.reason) expect(record.evidence.terminationReasons).to.include(expected.reason);
+      });
     }
+
+    it("created exactly one driver pod per cell, and kept its executors' pods", async () => {
+      const pods = (await core.listNamespacedPod({ namespace })).items;
+      for (const cell of FIRST_CELLS) {
+        const ofCell = pods.filter((p) => p.metadata?.labels?.[CELL_LABEL] === cell);
+        const drivers = ofCell.filter((p) => p.metadata?.labels?.["spark-role"] === "driver");
+        expect(
+          drivers.map((p) => p.metadata?.uid),
+          cell,
+        ).to.deep.equal([driverUids.get(cell)]);
+        const executors = ofCell.filter((p) => p.metadata?.labels?.["spark-role"] === "executor");
+        expect(executors.length, `${cell} executors kept`).to.be.at.least(2);
+      }
+    });
+
+    it("keeps the real objects of each ending as fixtures", async () => {
+      fs.mkdirSync(FIXTURE_OUT, { recursive: true });
+      for (const [cell, expected] of Object.entries(EXPECTED)) {
+        const launch = compiled.objects!.launches.find((l) => l.name === cell)!;
+        const objects = await readNativeCell(
+          kubeConfig,
+          namespace,
+          launch.labels,
+          driverPodName(cell),
+        );
+        const fixture = {
+          cell,
+          failureClass: expected.failureClass,
+          driverPodName: driverPodName(cell),
+          pods: objects.pods.map(fixturePod),
+          events: objects.events,
+          // The end of the log is where a failure is reported and the result line printed.
+          driverLog: (objects.driverLog ?? "").split("\n").slice(-400).join("\n"),
+        };
+        fs.writeFileSync(
+          path.join(FIXTURE_OUT, `${expected.failureClass}.json`),
+          `${JSON.stringify(fixture, null, 1)}\n`,
+        );
+      }
+      expect(
+        fs.readdirSync(FIXTURE_OUT).filter((f) => f.endsWith(".json")),
+      ).to.have.length.at.least(4);
+    });
+
+    it("predicts each cell's ending before it ran (runner kubernetes), and says how well", () => {
+      let right = 0;
+      for (const record of records) {
+        const prediction = predict(inputFromRecord(record));
+        const observed = record.failureClass;
+        const ok =
+          prediction.failureClass === observed ||
+          (prediction.outcome === "succeeded" && observed === "none");
+        if (ok) right += 1;
+        console.log(
+          `      predicted ${prediction.failureClass} (margin ${prediction.margin.toFixed(2)}), observed ${observed}: ${record.cell}`,
+        );
+      }
+      console.log(
+        `      predictor on the cluster cells: ${right}/${records.length} failure classes right`,
+      );
+      expect(right, "the model's verdicts for these four cells").to.equal(records.length);
+    });
+
+    it("serves each cell's Spark application in the History Server on the cluster, through kubectl port-forward", async () => {
+      const apps = kubeConfig.makeApiClient(AppsV1Api);
+      await waitUntil(
+        "the History Server is available",
+        async () => {
+          const deployment = await apps.readNamespacedDeployment({
+            name: HISTORY_SERVER_NAME,
+            namespace,
+          });
+          return (deployment.status?.availableReplicas ?? 0) >= 1 ? true : undefined;
+        },
+        300,
+      );
+      const kubectl = process.env.SPARK_AT_SCALE_KUBECTL;
+      expect(kubectl, "SPARK_AT_SCALE_KUBECTL names the cluster's kubectl").to.be.a("string");
+      const forward = spawn(
+        kubectl!,
+        [
+          "--kubeconfig",
+          clusterKubeconfigPath(),
+          "-n",
+          namespace,
+          "port-forward",
+          `svc/${HISTORY_SERVER_NAME}`,
+          `:${DEFAULT_HISTORY_PORT}`,
+        ],
+        { stdio: ["ignore", "pipe", "pipe"] },
+      );
+      try {
+        const port = await new Promise<number>((resolve, reject) => {
+          let text = "";
+          forward.stdout.on("data", (chunk: Buffer) => {
+            text += chunk.toString();
+            const match = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
+            if (match) resolve(Number(match[1]));
+          });
+          forward.on("exit", (code) => reject(new Error(`kubectl port-forward exited ${code}`)));
+        });
+        let names: string[] = [];
+        await waitUntil(
+          "the History Server lists the four cells",
+          async () => {
+            const response = await fetch(`http://127.0.0.1:${port}/api/v1/applications`).catch(
+              () => undefined,
+            );
+            if (!response?.ok) return undefined;
+            names = ((await response.json()) as { name: string }[]).map((app) => app.name);
+            return FIRST_CELLS.every((cell) => names.includes(cell)) ? true : undefined;
+          },
+          120,
+        );
+        console.log(`      History Server lists: ${names.sort().join(", ")}`);
+        const failed = (await (
+          await fetch(`http://127.0.0.1:${port}/api/v1/applications?status=completed`)
+        ).json()) as { id: string; name: string }[];
+        const jvmOom = failed.find((app) => app.name === "m512m-bhj-r0p75-s0-aqe-oh384m-1")!;
+        const jobs = (await (
+          await fetch(`http://127.0.0.1:${port}/api/v1/applications/${jvmOom.id}/jobs`)
+        ).json()) as { status: string }[];
+        expect(
+          jobs.map((job) => job.status),
+          "the failed cell's jobs, read through the UI's API",
+        ).to.include("FAILED");
+      } finally {
+        forward.kill("SIGTERM");
+      }
+    });
+
+    it("skips every finished cell when run again, creating no pod", async () => {
+      const before = (await core.listNamespacedPod({ namespace })).items.length;
+      const run = runCli(["run", "--stack", STACK, "--results", resultsDir]);
+      expect(run.status).to.equal(0);
+      expect(readRecords(resultsFile)).to.deep.equal(records);
+      expect((await core.listNamespacedPod({ namespace })).items.length).to.equal(before);
+    });
+
+    describe("the driver's RBAC", () => {
+      const cell = compiled.objects!.launches.find(
+        (l) => l.name === "m512m-smj-r0p5-s0-aqe-oh384m-1",
+      )!;
+      const proof: CellLaunch = {
+        ...cell,
+        name: "rbac-proof",
+        labels: { ...cell.labels, [CELL_LABEL]: "rbac-proof" },
+      };
+      const rbac = (rules = DRIVER_RULES) =>
+        driverRbacManifests(namespace, compiled.config.driverServiceAccount, rules);
+
+      after(async () => {
+        await applyObjects(kubeConfig, [rbac().role] as KubernetesObject[]);
+        // The refused driver had started executors that wait forever for the ConfigMap it could
+        // not create, holding the node's memory: remove the cell (its executors go with the
+        // driver pod that owns them) before anything else runs.
+        await removeNativeCell({
+          kubeconfig: fs.readFileSync(clusterKubeconfigPath(), "utf8"),
+          namespace,
+          cell: proof.name,
+        });
+        await waitUntil(
+          "the RBAC proof's pods gone",
+          async () =>
+            (await core.listNamespacedPod({ namespace })).items.some(
+              (pod) => pod.metadata?.labels?.[CELL_LABEL] === proof.name,
+            )
+              ? undefined
+              : true,
+          180,
+        );
+      });
+
+      it("without `create` on configmaps, the driver is refused with the forbidden error the README describes", async () => {
+        const withoutCreate = DRIVER_RULES.map((rule) =>
+          rule.resources.includes("configmaps")
+            ? { ...rule, verbs: rule.verbs.filter((verb) => verb !== "create") }
+            : rule,
+        );
+        await applyObjects(kubeConfig, [rbac(withoutCreate).role] as KubernetesObject[]);
+        const outcome = await runNativeCell({
+          kubeconfig: fs.readFileSync(clusterKubeconfigPath(), "utf8"),
+          launch: proof,
+          timeoutSeconds: 600,
+          pollSeconds: 3,
+          sparkHome: findLocalSpark().sparkHome,
+        });
+        console.log(
+          `      ${outcome.state} ${outcome.failureClass}: ${outcome.evidence.messageExcerpt.slice(0, 200)}`,
+        );
+        expect(outcome.state).to.equal("FAILED");
+        expect(outcome.evidence.messageExcerpt).to.match(
+          /configmaps is forbidden: User "system:serviceaccount:spark-apps:spark" cannot create resource "configmaps"/,
+        );
+      });
+    });
   });
 
-  it("`destroy` from another clone, with the first one gone, leaves nothing on the cluster", async () => {
-    fs.copyFileSync(
-      path.join(cloneA, `Pulumi.${STACK}.yaml`),
-      path.join(cloneB, `Pulumi.${STACK}.yaml`),
-    );
-    fs.rmSync(cloneA, { recursive: true, force: true });
-    const destroy = resultOf(
-      harness(cloneB, backend, ["destroy"]),
-      "destroy from the second clone",
-    );
-    expect(destroy.changes.delete).to.be.greaterThan(5);
-    await waitUntil(
-      `namespace ${NAMESPACE} gone`,
-      async () => {
-        const list = await core.listNamespace();
-        return list.items.some((n) => n.metadata?.name === NAMESPACE) ? undefined : true;
-      },
-      300,
-    );
-    const pods = (await core.listPodForAllNamespaces()).items.filter(
-      (p) => p.metadata?.namespace === NAMESPACE,
-    );
-    expect(pods).to.deep.equal([]);
-    const roles = (await rbac.listRoleForAllNamespaces()).items.filter(
-      (r) => r.metadata?.namespace === NAMESPACE,
-    );
-    expect(roles).to.deep.equal([]);
-    const configMaps = (await core.listConfigMapForAllNamespaces()).items.filter(
-      (c) => c.metadata?.namespace === NAMESPACE,
-    );
-    expect(configMaps).to.deep.equal([]);
+  describe("an added cell, `kill -9`, and `destroy` from elsewhere", () => {
+    it("`preview` of an added table ratio plans its cell alone", () => {
+      writeStackConfig(cloneA, true);
+      const preview = resultOf(harness(cloneA, STACK, backend, ["preview"]), "preview");
+      expect(preview.changes.create, JSON.stringify(preview.changes)).to.equal(1);
+      expect(preview.changes).to.not.have.any.keys("update", "replace", "delete");
+    });
+
+    it("after `kill -9` of `up` while that cell runs, the documented recovery records every cell once with one driver each", async () => {
+      const child = spawn("node", harnessArgs(cloneA, STACK, backend, ["up"]), {
+        cwd: cloneA,
+        env: harnessEnv,
+        detached: true,
+        stdio: "ignore",
+      });
+      const running = await waitUntil(
+        `${ADDED_CELL}'s driver running`,
+        async () => {
+          const pod = await core.readNamespacedPod({ namespace, name: driverPodName(ADDED_CELL) });
+          return pod.status?.phase === "Running" ? pod : undefined;
+        },
+        600,
+      );
+      killTree(child.pid!);
+      await new Promise((resolve) => child.once("exit", resolve));
+
+      // The README's recovery, step by step: release the lock the killed update left, update
+      // again (the run adopts the driver pod its launch started), forget the pending create.
+      resultOf(harness(cloneA, STACK, backend, ["cancel"]), "cancel");
+      const up = resultOf(harness(cloneA, STACK, backend, ["up"]), "up after kill -9");
+      resultOf(harness(cloneA, STACK, backend, ["refresh", "--clear-pending-creates"]), "refresh");
+
+      const cells = up.outputs.cells as Record<string, { failureClass: string }>;
+      expect(Object.keys(cells).sort()).to.deep.equal([...FIRST_CELLS, ADDED_CELL].sort());
+      expect(cells[ADDED_CELL].failureClass).to.equal("none");
+      const drivers = await driversOf();
+      const perCell = new Map<string, string[]>();
+      for (const pod of drivers) {
+        const cell = pod.metadata!.labels![CELL_LABEL];
+        perCell.set(cell, [...(perCell.get(cell) ?? []), pod.metadata!.uid!]);
+      }
+      expect([...perCell.keys()].sort()).to.deep.equal([...FIRST_CELLS, ADDED_CELL].sort());
+      for (const [cell, uid] of driverUids) {
+        expect(perCell.get(cell), `${cell}: untouched by the added ratio`).to.deep.equal([uid]);
+      }
+      expect(
+        perCell.get(ADDED_CELL),
+        "the driver the killed update started is the one recorded",
+      ).to.deep.equal([running.metadata!.uid]);
+      const state = resultOf(harness(cloneA, STACK, backend, ["export"]), "export");
+      expect(state.deployment.pending_operations ?? []).to.deep.equal([]);
+    });
+
+    it("keeps no path of this machine's checkouts or home in the state", () => {
+      const state = harness(cloneA, STACK, backend, ["export"]).stdout;
+      expect(state).to.include(ADDED_CELL);
+      for (const machinePath of [cloneA, cloneB, PROJECT_DIR, scratch, `${os.homedir()}/`]) {
+        expect(state, machinePath).to.not.include(machinePath);
+      }
+    });
+
+    it("`destroy` from another clone, with the first one gone, leaves nothing on the cluster", async () => {
+      fs.copyFileSync(
+        path.join(cloneA, `Pulumi.${STACK}.yaml`),
+        path.join(cloneB, `Pulumi.${STACK}.yaml`),
+      );
+      fs.rmSync(cloneA, { recursive: true, force: true });
+      const destroy = resultOf(
+        harness(cloneB, STACK, backend, ["destroy"]),
+        "destroy from the second clone",
+      );
+      expect(destroy.changes.delete).to.be.greaterThan(5);
+      await waitUntil(
+        `namespace ${namespace} gone`,
+        async () => {
+          const list = await core.listNamespace();
+          return list.items.some((n) => n.metadata?.name === namespace) ? undefined : true;
+        },
+        300,
+      );
+      const pods = (await core.listPodForAllNamespaces()).items.filter(
+        (p) => p.metadata?.namespace === namespace,
+      );
+      expect(pods).to.deep.equal([]);
+      const roles = (await rbacApi.listRoleForAllNamespaces()).items.filter(
+        (r) => r.metadata?.namespace === namespace,
+      );
+      expect(roles).to.deep.equal([]);
+      const configMaps = (await core.listConfigMapForAllNamespaces()).items.filter(
+        (c) => c.metadata?.namespace === namespace,
+      );
+      expect(configMaps).to.deep.equal([]);
+    });
   });
 });
