@@ -32,6 +32,7 @@ sampler=$!
 SPARK_AT_SCALE_KUBECONFIG="$kubeconfig" SPARK_AT_SCALE_KUBECTL="$(scripts/cluster/cluster kubectl-path)" npx mocha --config test/cluster/.mocharc.json || status=$?
 kill "$sampler" 2>/dev/null || true
 echo "test-cluster: lowest available memory while the suite ran: $(( ( $(cat "$lowest") + 0 ) / 1024 )) MiB of $(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 )) MiB"
+rm -f "$lowest"
 "$cluster" down || status=$?
 "$cluster" leftovers || status=$?
 exit "$status"
