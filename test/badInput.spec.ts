@@ -308,7 +308,7 @@ describe("bad input: one clear message naming the input, the value and what is a
       const started = new Promise<void>((resolve) => {
         child.stdout.on("data", (chunk: Buffer) => {
           stdout += chunk.toString();
-          if (stdout.includes("[1/12]")) resolve();
+          if (/search \S+: probe \S+ \.\.\./.test(stdout)) resolve();
         });
       });
       await Promise.race([started, exited]);
@@ -316,7 +316,7 @@ describe("bad input: one clear message naming the input, the value and what is a
       child.kill("SIGINT");
       expect(await exited).to.equal(130);
       expect(stdout).to.match(
-        /interrupted: 0 of 12 cells have results in .*results\/pilot\/results\.jsonl; run the same command again/,
+        /interrupted: 0 boundary probe\(s\) have results in .*results\/pilot\/results\.jsonl; run the same command again/,
       );
       // No scratch, no lock, no half-written results: the folder is as a fresh run would find it.
       expect(fs.readdirSync(path.join(results, "pilot"))).to.deep.equal([]);

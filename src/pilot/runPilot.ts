@@ -244,10 +244,11 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     unlock();
     const saved = plan.cells.filter((cell) => store.get(cell.spec.name)).length;
     const probes = store.all().filter((r) => searches.some((s) => isProbeOf(s, r.parameters)));
+    const grid = plan.cells.length > 0 ? `${saved} of ${plan.cells.length} cells` : "";
+    const probeCount = searches.length > 0 ? `${probes.length} boundary probe(s)` : "";
     options.print(
-      `interrupted: ${saved} of ${plan.cells.length} cells` +
-        (searches.length > 0 ? ` and ${probes.length} boundary probes` : "") +
-        ` have results in ${store.file}; run the same command again to run the rest`,
+      `interrupted: ${[grid, probeCount].filter(Boolean).join(" and ")} have results in ` +
+        `${store.file}; run the same command again to run the rest`,
     );
     // The killed processes must leave their groups before the groups can go.
     void releasePilotLimits(limits)
