@@ -59,7 +59,10 @@ export const nativeSparkRunProvider: pulumi.dynamic.ResourceProvider = {
     olds: NativeRunInputs,
     news: NativeRunInputs,
   ): Promise<pulumi.dynamic.DiffResult> {
-    const changed = olds.run.launchHash !== news.run.launchHash;
+    // By content, not by the stored hash: earlier versions hashed the launch with its keys in the
+    // order Pulumi stored them, so the same launch can carry another hash.
+    const { launchHash } = checkoutModule<NativeModule>("src/runs/runNative");
+    const changed = launchHash(olds.run.launch) !== launchHash(news.run.launch);
     return Promise.resolve({
       changes: changed || olds.providerVersion !== news.providerVersion,
       replaces: changed ? ["run"] : [],

@@ -116,6 +116,27 @@ describe("existing-cluster program (Pulumi.local.yaml under mocks)", () => {
     });
   });
 
+  it("hashes a launch by content, whatever order Pulumi gives its keys in, so `run` adopts the pods `up` started", () => {
+    const launch = compileStack(localStack(kubeconfig), "Pulumi.local.yaml", script).objects!
+      .launches[0];
+    // Found on the real engine: the run resource gets its inputs back with keys in another
+    // order, and a hash of JSON.stringify differed from the program's (a792fff04a vs baafa0c6b6).
+    const reordered = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reordered)
+        : value && typeof value === "object"
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([key, inner]) => [key, reordered(inner)]),
+            )
+          : value;
+    const shuffled = reordered(launch) as typeof launch;
+    expect(JSON.stringify(shuffled)).to.not.equal(JSON.stringify(launch));
+    expect(launchHash(shuffled)).to.equal(launchHash(launch));
+    expect(launchHash({ ...launch, image: "apache/spark:4.0.4" })).to.not.equal(launchHash(launch));
+  });
+
   it("starts a History Server over the node's event-log folder and outputs its port-forward", () => {
     const [deployment] = ofType(resources, "kubernetes:apps/v1:Deployment");
     const volumes = deployment.inputs.spec.template.spec.volumes as {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import stableStringify from "fast-json-stable-stringify";
 import * as yaml from "js-yaml";
 import { contentHash } from "../experiment/manifests";
 import type { CellLaunch } from "../experiment/launch";
@@ -32,8 +33,17 @@ export interface NativeRunInput {
   readonly sparkHome: string;
 }
 
-/** Hash of a launch: recorded on the driver pod, so an interrupted run's pod is recognised. */
+/**
+ * Hash of a launch: recorded on the driver pod, so an interrupted run's pod is recognised. Keys
+ * are sorted first: Pulumi hands a run resource its launch with the keys in another order than
+ * the program built it, and `spark-at-scale run` must recognise the pods `pulumi up` started.
+ */
 export function launchHash(launch: CellLaunch): string {
+  return contentHash(stableStringify(launch));
+}
+
+/** The hash pods launched before keys were sorted carry (keys in the order they were built). */
+function unsortedLaunchHash(launch: CellLaunch): string {
   return contentHash(JSON.stringify(launch));
 }
 
@@ -146,7 +156,7 @@ export async function runNativeCell(input: NativeRunInput): Promise<RunOutcome> 
   let submitted: SubmitResult | undefined;
   if (existing) {
     const existingHash = existing.metadata?.annotations?.[LAUNCH_HASH_ANNOTATION];
-    if (existingHash !== hash) {
+    if (existingHash !== hash && existingHash !== unsortedLaunchHash(launch)) {
       throw new Error(
         `driver pod ${namespace}/${podName} already exists from another launch (hash ${existingHash ?? "none"}, ` +
           `expected ${hash}); delete it to run this cell`,
