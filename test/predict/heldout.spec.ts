@@ -1,16 +1,19 @@
 /**
  * The predictor out of sample. The held-out matrices (test/fixtures/predict/heldout/) ran on
  * real Spark 4.0.4 with the local pilot; nothing in the model was fit on them: every cell is
- * predicted with the shipped constants. The built-in matrix's real records
- * (test/predict/fixtures/pilot-results.jsonl) are held to the same bar. The README states the
- * numbers asserted here, and its per-region table is checked against these records.
+ * predicted with the shipped constants. The 12-cell grid that was the built-in matrix before its
+ * boundary searches (test/predict/fixtures/pilot-results.jsonl) is held to the same bar; the
+ * built-in searches' probes (test/fixtures/predict/builtin-search/), cells chosen to sit on a
+ * boundary, are reported as they are. The README states the numbers asserted here, and its
+ * per-region table is checked against these records.
  */
 import { expect } from "chai";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { experimentSchema } from "../../src/config/experiment";
-import { cellSpecs } from "../../src/experiment/cells";
+import { cellSpecs, isProbeOf, searchSpecs } from "../../src/experiment/cells";
+import { BUILTIN_PILOT_EXPERIMENT } from "../../src/pilot/builtinExperiment";
 import { accuracy, accuracyByRegion, type PredictedCell } from "../../src/predict/accuracy";
 import {
   DEFAULT_DRIVER_BUILD_FACTOR,
@@ -26,6 +29,7 @@ import { pilotRecords } from "./helpers";
 const ROOT = path.resolve(__dirname, "..", "..");
 const HELD_OUT = path.join(ROOT, "test", "fixtures", "predict", "heldout");
 const EXPERIMENTS = ["heldout", "heldout-aqe-skew"];
+const BUILTIN_SEARCH = path.join(ROOT, "test", "fixtures", "predict", "builtin-search");
 
 /** A held-out experiment's records, checked to be exactly the cells of its committed matrix. */
 function heldOutRecords(name: string): CellResult[] {
@@ -72,7 +76,25 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     expect(report.wrong.map((w) => w.cell)).to.deep.equal(HELD_OUT_CLAIM.wrong);
   });
 
-  it("gets the built-in matrix right with the same constants", () => {
+  it("gets the built-in searches' boundary probes right as often as the README says", () => {
+    const experiment = experimentSchema.parse(BUILTIN_PILOT_EXPERIMENT);
+    const probes = readResultsFile(path.join(BUILTIN_SEARCH, "results.jsonl"));
+    const searches = searchSpecs(experiment);
+    for (const r of probes) {
+      expect(
+        searches.some((search) => isProbeOf(search, r.parameters)),
+        r.cell,
+      ).to.equal(true);
+      expect(r.memoryLimits?.enforced, r.cell).to.equal(true);
+    }
+    const report = accuracy(shipped(probes));
+    expect(report.cells).to.equal(PROBE_CLAIM.cells);
+    expect(report.outcomeAccuracy).to.equal(PROBE_CLAIM.outcomesRight / PROBE_CLAIM.cells);
+    expect(report.classAccuracy).to.equal(PROBE_CLAIM.classesRight / PROBE_CLAIM.cells);
+    expect(report.wrong.map((w) => w.cell).sort()).to.deep.equal(PROBE_CLAIM.wrong);
+  });
+
+  it("gets the former built-in grid right with the same constants", () => {
     const report = accuracy(shipped(builtin));
     expect(report.cells).to.equal(12);
     expect(report.outcomeAccuracy).to.be.at.least(0.9);
@@ -109,6 +131,14 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     expect(readme).to.contain(table);
   });
 });
+
+/** What the README claims for the built-in searches' probes (section "The report"). */
+const PROBE_CLAIM = {
+  cells: 11,
+  outcomesRight: 9,
+  classesRight: 9,
+  wrong: ["m512m-bhj-r0p291-s0-aqe-oh64m-1", "m512m-bhj-r0p374-s0-aqe-oh384m-1"],
+};
 
 /** What the README claims for the held-out cells (section "How good the predictions are"). */
 const HELD_OUT_CLAIM = {
