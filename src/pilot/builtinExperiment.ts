@@ -1,7 +1,7 @@
 /**
  * The pilot matrix `spark-at-scale pilot` runs when given no stack (`npm start`): boundary
  * searches instead of a grid, so that a few cells show where each join strategy's limit lies
- * and how it ends there — about ten cells, ten minutes on a 2-core machine.
+ * and how it ends there — eleven cells and about twelve minutes on a 2-core machine.
  *
  * Executors have 512 MiB of heap, just above Spark's 450 MiB floor, and run in memory cgroups
  * of heap + overhead, as pods do. For each combination the pilot looks for the largest build

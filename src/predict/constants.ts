@@ -182,8 +182,9 @@ export const DEFAULT_EXECUTOR_HEAP_BASELINE_MIB = 128;
 /**
  * Assumed, and consistent with what pods and the pilot's memory cgroups showed (src/predict/
  * README.md, "Pod limit"). Native memory of an executor JVM besides the heap: metaspace, code
- * cache, thread stacks, symbol tables and Netty's pooled arenas. Spark's own overhead rule (max(384 MiB, 10 % of heap), "VM overheads, interned
- * strings, other native overheads") is meant to cover it.
+ * cache, thread stacks, symbol tables and Netty's pooled arenas. Spark's own overhead rule
+ * (max(384 MiB, 10 % of heap), "VM overheads, interned strings, other native overheads") is
+ * meant to cover it.
  */
 export const JVM_NATIVE_BASE_MIB = 192;
 
