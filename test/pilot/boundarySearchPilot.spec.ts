@@ -2,7 +2,8 @@
  * The pilot's boundary search end to end — CLI, results store, cell runner, classifier — with a
  * stand-in for spark-submit that answers in a second (test/pilot/fixtures/fake-spark-submit):
  * killed with -9 mid-search, the pilot resumes with exactly the probe it was running, and the
- * search makes the probes an unbroken one makes.
+ * search makes the probes an unbroken one makes; run again, it probes nothing, and with --rerun
+ * it searches again from the start, replacing each probe's record.
  */
 import { expect } from "chai";
 import { spawn, spawnSync } from "node:child_process";
@@ -68,6 +69,9 @@ describe("pilot: a boundary search killed with -9 resumes (stand-in spark-submit
     "--no-memory-limits",
   ];
 
+  /** The probes of the whole search, as the first test found them. */
+  let searched: number[] = [];
+
   before(() => {
     fs.mkdirSync(bin);
     fs.copyFileSync(
@@ -119,6 +123,7 @@ describe("pilot: a boundary search killed with -9 resumes (stand-in spark-submit
     for (const r of records) {
       expect(r.state === "COMPLETED", r.cell).to.equal(r.parameters.tableRatio <= BOUNDARY);
     }
+    searched = expected.map((p) => p.ratio);
     const ran = expected.length - saved;
     const lastPass = Math.max(...expected.filter((p) => p.passed).map((p) => p.ratio));
     const firstFail = Math.min(...expected.filter((p) => !p.passed).map((p) => p.ratio));
@@ -126,6 +131,31 @@ describe("pilot: a boundary search killed with -9 resumes (stand-in spark-submit
     expect(second.stdout).to.include(
       `search m512m-bhj-s0-aqe: boundary between ${lastPass} (passes) and ${firstFail} (fails) ` +
         `(${expected.length} probes, ${ran} run now)`,
+    );
+  });
+
+  it("probes nothing when run again after the search ended", () => {
+    const probedBefore = lines(probeLog).length;
+    const again = spawnSync(process.execPath, args, { env, encoding: "utf8", timeout: 120_000 });
+    expect(again.status, again.stderr).to.equal(0);
+    expect(lines(probeLog)).to.have.length(probedBefore);
+    expect(lines(resultsFile)).to.have.length(searched.length);
+  });
+
+  it("searches again from the start with --rerun, replacing each probe's record", () => {
+    const probedBefore = lines(probeLog).length;
+    const rerun = spawnSync(process.execPath, [...args, "--rerun"], {
+      env,
+      encoding: "utf8",
+      timeout: 120_000,
+    });
+    expect(rerun.status, rerun.stderr).to.equal(0);
+    // The same start (the predictor's estimate) and the same answers: the same probes, each
+    // run once more, and one record per probe, not two.
+    expect(lines(probeLog).slice(probedBefore).map(Number)).to.deep.equal(searched);
+    const records = lines(resultsFile).map((l) => cellResultSchema.parse(JSON.parse(l)));
+    expect(records.map((r) => r.parameters.tableRatio).sort((a, b) => a - b)).to.deep.equal(
+      [...searched].sort((a, b) => a - b),
     );
   });
 });
