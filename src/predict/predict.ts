@@ -217,10 +217,14 @@ function derive(input: PredictInput): Derived {
 function heapInUseMiB(input: PredictInput, d: Derived, calibration: Calibration): number {
   const heapMiB = input.sizing.heapMiB;
   if (d.strategy !== "broadcast") return heapMiB;
-  const relation = broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
-  const usedMiB =
-    calibration.executorHeapBaselineMiB + (relation.relationBytes + relation.piecesBytes) / MIB;
+  const usedMiB = calibration.executorHeapBaselineMiB + broadcastHeapDemand(input, d) / MIB;
   return Math.min(heapMiB, usedMiB);
+}
+
+/** What each executor holds on its heap for a broadcast: the rebuilt relation and its pieces. */
+function broadcastHeapDemand(input: PredictInput, d: Derived): number {
+  const relation = broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
+  return relation.relationBytes + relation.piecesBytes;
 }
 
 function containerCheck(
@@ -321,7 +325,7 @@ function broadcastChecks(
     }),
   );
   const baselineMiB = calibration.executorHeapBaselineMiB;
-  const demand = relation.relationBytes + relation.piecesBytes;
+  const demand = broadcastHeapDemand(input, d);
   checks.push(
     check({
       id: "executor_broadcast_heap",
