@@ -396,6 +396,13 @@ function shuffleHashChecks(input: PredictInput, d: Derived): ConstraintCheck[] {
         ? `all of it: the stage's ${peaks.length} task(s) leave it alone on its executor`
         : "all of it"
       : `1/${worst.active} of it: ${worst.active} tasks share its executor`;
+  // Refused only because the pool is shared: Spark retries a failed task (spark.task.maxFailures),
+  // and a retry that finds itself alone on its executor gets the whole pool. Whether it does is
+  // timing (measured: the same cell completed on its retry once and was refused twice once).
+  const retryNote =
+    worst.active > 1 && worst.margin < 0 && worst.peak.peakBytes <= d.executionPoolBytes
+      ? `; it would fit the whole pool, so a retry that runs alone on its executor completes (timing, not size)`
+      : "";
   return [
     check({
       id: "shj_task_memory",
@@ -409,7 +416,8 @@ function shuffleHashChecks(input: PredictInput, d: Derived): ConstraintCheck[] {
         `${formatBytes(worst.peak.pageBytes)} page + ${formatBytes(worst.peak.arrayBytes)} array and asks for ` +
         `${formatBytes(worst.peak.peakBytes)} at its last doubling; it may hold ` +
         `${formatBytes(worst.share)}, ${shareText} (execution pool (${input.sizing.heapMiB} - ` +
-        `${RESERVED_SYSTEM_MEMORY_MIB} MiB) x ${d.settings.memoryFraction}, ${d.cores} core(s) per executor)`,
+        `${RESERVED_SYSTEM_MEMORY_MIB} MiB) x ${d.settings.memoryFraction}, ${d.cores} core(s) per executor)` +
+        retryNote,
     }),
     check({
       id: "shj_page_limit",

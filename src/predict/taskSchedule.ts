@@ -16,10 +16,13 @@
  * keeps every core busy from its queue, so each task shares its executor with cores - 1 others.
  *
  * What this leaves out on purpose: a task that outlasts its neighbours could grow into more of
- * the pool once they end, but when that happens depends on timings, not sizes. Measured here
- * (1 executor, 2 cores, 85 % / 15 % of the build rows in two tasks, on a loaded machine): the
- * small task ended after 18 s, the big one asked for its last page after 23 s, so it still got
- * only half the pool. The model keeps neighbours active until the end.
+ * the pool once they end, and a retry of a refused task (spark.task.maxFailures) can find
+ * itself alone; when either happens depends on timings, not sizes. Measured with millisecond
+ * executor logs, in two runs: a hot task asked for its last page while its neighbour still
+ * held its own (released 0.25 and 0.94 s later), although the driver's event
+ * log, which hears of the refusal 0.5 to 1.5 s late, shows the neighbour ending first. The same
+ * 2-core cell completed on its retry once and was refused twice once. The model keeps
+ * neighbours active until the end and predicts the first attempt.
  */
 
 /**

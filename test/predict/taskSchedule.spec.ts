@@ -63,6 +63,28 @@ describe("predict: tasks sharing an executor's execution pool", () => {
     expect(check.capacity).to.be.closeTo((127.2 / 2) * MIB, 1);
     expect(check.detail).to.contain("1/2 of it: 2 tasks share its executor");
     expect(predict(shareCell(1)).failureClass).to.equal("spark_memory_oom");
+    // 96 MiB fits the whole 127.2 MiB pool: only the sharing refuses it, and the prediction says
+    // a retry alone would complete.
+    expect(check.detail).to.contain("a retry that runs alone on its executor completes");
+  });
+
+  it("does not promise a retry when the task would not fit the whole pool either", () => {
+    const tooBig = cell({
+      strategy: "shuffle_hash",
+      heapMiB: 512,
+      tableRatio: 0.3,
+      skew: 2,
+      keys: 1_000,
+      partitions: 2,
+      executorInstances: 1,
+      executorCores: 2,
+      aqe: false,
+      probeMiB: 8,
+      runner: "local-cluster",
+    });
+    const check = taskCheck(tooBig);
+    expect(check.demand).to.be.above(127.2 * MIB);
+    expect(check.detail).not.to.contain("retry");
   });
 
   it("gives it the whole pool when the two tasks go to two 2-core executors", () => {
