@@ -119,8 +119,10 @@ const fixedSchema = strictObject({
     .min(1, "at least 1")
     .max(32, "at most 32")
     .default(2),
-  // Spark's default is 4; a pilot may lower it so a doomed cell fails fast. The failure class
-  // is the root cause either way, not the retry count.
+  // Spark's default is 4; a pilot may lower it so a doomed cell fails fast. For most cells the
+  // failure class is the root cause either way, not the retry count. Not for a shuffled hash
+  // join with more than one core per executor refused only because its pool is shared: its
+  // retry can run alone and complete, so there the retry count can change the outcome.
   taskMaxFailures: z
     .number()
     .int("a whole number")
