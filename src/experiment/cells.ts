@@ -224,7 +224,7 @@ function sizeOf(p: CellParameters, experiment: ExperimentConfig): CellSizing {
 }
 
 /** Spark's default spark.task.maxFailures: left out of a cell's settings when unchanged. */
-const SPARK_DEFAULT_TASK_MAX_FAILURES = 4;
+export const SPARK_DEFAULT_TASK_MAX_FAILURES = 4;
 
 /**
  * The settings that follow from a cell's join parameters alone, so that a finished cell's

@@ -9,7 +9,11 @@
  * margin is log2(capacity / demand): +1 = twice the room needed, 0 = exactly at the boundary
  * (still predicted to succeed), -1 = needs twice what there is.
  */
-import type { CellParameters, CellSizing } from "../experiment/cells";
+import {
+  SPARK_DEFAULT_TASK_MAX_FAILURES,
+  type CellParameters,
+  type CellSizing,
+} from "../experiment/cells";
 import type { FailureClass } from "../failure/failureClass";
 import { BYTES_PER_GIB as GIB, BYTES_PER_MIB as MIB } from "../core/quantity";
 import type { Runner } from "../failure/runner";
@@ -48,12 +52,15 @@ export interface SparkSettings extends AqeSettings {
   readonly memoryFraction: number;
   /** spark.driver.maxResultSize in bytes; 0 = unlimited. */
   readonly driverMaxResultSizeBytes: number;
+  /** spark.task.maxFailures: attempts a task gets; above 1 a refused task is retried. */
+  readonly taskMaxFailures: number;
 }
 
 export const DEFAULT_SPARK_SETTINGS: SparkSettings = {
   ...DEFAULT_AQE_SETTINGS,
   memoryFraction: MEMORY_FRACTION,
   driverMaxResultSizeBytes: DRIVER_MAX_RESULT_SIZE_BYTES,
+  taskMaxFailures: SPARK_DEFAULT_TASK_MAX_FAILURES,
 };
 
 /** The two factors results may refit (see calibrate.ts); everything else is fixed. */
@@ -400,8 +407,11 @@ function shuffleHashChecks(input: PredictInput, d: Derived): ConstraintCheck[] {
   // and a retry that finds itself alone on its executor gets the whole pool. Whether it does is
   // timing (measured: the same cell completed on its retry once and was refused twice once).
   const retryNote =
-    worst.active > 1 && worst.margin < 0 && worst.peak.peakBytes <= d.executionPoolBytes
-      ? `; it would fit the whole pool, so a retry that runs alone on its executor completes (timing, not size)`
+    worst.active > 1 &&
+    worst.margin < 0 &&
+    worst.peak.peakBytes <= d.executionPoolBytes &&
+    d.settings.taskMaxFailures > 1
+      ? `; it would fit the whole pool, so a retry (spark.task.maxFailures > 1) that runs alone on its executor completes (timing, not size)`
       : "";
   return [
     check({

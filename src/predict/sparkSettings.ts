@@ -57,6 +57,14 @@ function positiveNumber(key: string, value: string): number {
   return v;
 }
 
+function positiveInteger(key: string, value: string): number {
+  const v = Number(value);
+  if (!Number.isInteger(v) || v < 1) {
+    throw new Error(`${key}: a whole number of at least 1 (got ${JSON.stringify(value)})`);
+  }
+  return v;
+}
+
 /** Each setting the model reads, by its Spark key. */
 const READERS: {
   readonly [key: string]: (key: string, value: string) => Partial<SparkSettings>;
@@ -76,11 +84,12 @@ const READERS: {
   "spark.sql.adaptive.skewJoin.skewedPartitionFactor": (k, v) => ({
     skewedPartitionFactor: positiveNumber(k, v),
   }),
+  "spark.task.maxFailures": (k, v) => ({ taskMaxFailures: positiveInteger(k, v) }),
 };
 
 /**
  * The model's overrides of Spark's defaults in `conf`; keys the model does not read (join
- * thresholds, retries) are ignored. A value Spark would not accept is an error naming the key.
+ * thresholds) are ignored. A value Spark would not accept is an error naming the key.
  */
 export function sparkSettingsFromConf(
   conf: Readonly<Record<string, string>>,

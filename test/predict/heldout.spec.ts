@@ -89,7 +89,7 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
       const task = prediction.checks.find((c) => c.id === "shj_task_memory")!;
       const wholePool = task.capacity * 2;
       expect(task.demand, name).to.be.above(task.capacity).and.at.most(wholePool);
-      expect(task.detail, name).to.contain("a retry that runs alone on its executor completes");
+      expect(task.detail, name).to.contain("that runs alone on its executor completes");
     }
   });
 

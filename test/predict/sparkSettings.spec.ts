@@ -45,6 +45,7 @@ describe("predict: Spark settings from a cell's configuration", () => {
       driverMaxResultSizeBytes: 0,
       skewedPartitionThresholdBytes: 64 * MIB,
       skewedPartitionFactor: 3,
+      taskMaxFailures: 2,
     });
   });
 

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { predict, type PredictInput } from "../../src/predict/predict";
+import { sparkSettingsFromConf } from "../../src/predict/sparkSettings";
 import { tasksSharingExecutor } from "../../src/predict/taskSchedule";
 import { cell, MIB } from "./helpers";
 
@@ -65,7 +66,20 @@ describe("predict: tasks sharing an executor's execution pool", () => {
     expect(predict(shareCell(1)).failureClass).to.equal("spark_memory_oom");
     // 96 MiB fits the whole 127.2 MiB pool: only the sharing refuses it, and the prediction says
     // a retry alone would complete.
-    expect(check.detail).to.contain("a retry that runs alone on its executor completes");
+    expect(check.detail).to.contain("that runs alone on its executor completes");
+  });
+
+  it("does not promise a retry when Spark will not retry (spark.task.maxFailures = 1)", () => {
+    const once = {
+      ...shareCell(1),
+      settings: sparkSettingsFromConf({ "spark.task.maxFailures": "1" }),
+    };
+    const check = taskCheck(once);
+    expect(check.capacity).to.be.closeTo((127.2 / 2) * MIB, 1);
+    expect(check.detail).not.to.contain("retry");
+    expect(() => sparkSettingsFromConf({ "spark.task.maxFailures": "0" })).to.throw(
+      'spark.task.maxFailures: a whole number of at least 1 (got "0")',
+    );
   });
 
   it("does not promise a retry when the task would not fit the whole pool either", () => {
