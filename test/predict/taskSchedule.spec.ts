@@ -35,16 +35,16 @@ describe("predict: tasks sharing an executor's execution pool", () => {
   });
 
   // The cells of workloads/tests/test_task_memory_share.py: 512 MiB heap, 2 cores per executor,
-  // AQE off, 2 partitions, skew 2 over 1,000 keys, 56 MiB build side, 8 MiB probe side. The hot
-  // partition holds 85 % of the rows, 50.6 MiB in the hashed relation's page: the page ends at
-  // 64 MiB, and the last doubling asks for 32 + 64 MiB + the key array, 96 MiB in all. The pool
-  // is (512 - 300) x 0.6 = 127.2 MiB, half of it 63.6 MiB.
+  // AQE off, 2 partitions, uniform keys (1,000), 84 MiB build side, 8 MiB probe side. The
+  // partitions hold 46.6 % and 53.4 % of the rows, 41.6 and 47.6 MiB in the hashed relation's
+  // page: each page ends at 64 MiB, and its last doubling asks for 32 + 64 MiB + the key array,
+  // 96 MiB in all. The pool is (512 - 300) x 0.6 = 127.2 MiB, half of it 63.6 MiB.
   const shareCell = (executorInstances: number): PredictInput =>
     cell({
       strategy: "shuffle_hash",
       heapMiB: 512,
-      tableRatio: 56 / 512,
-      skew: 2,
+      tableRatio: 84 / 512,
+      skew: 0,
       keys: 1_000,
       partitions: 2,
       executorInstances,
@@ -56,9 +56,9 @@ describe("predict: tasks sharing an executor's execution pool", () => {
   const taskCheck = (input: PredictInput) =>
     predict(input).checks.find((c) => c.id === "shj_task_memory")!;
 
-  it("gives the hot task half the pool when both tasks run on one 2-core executor", () => {
-    // Measured: "Can't acquire 67108864 bytes memory to build hash relation, got ..." with the
-    // 32 MiB page held: the grant stops at half the pool.
+  it("gives each task half the pool when both run on one 2-core executor", () => {
+    // Measured: both tasks refused, "Can't acquire 67108864 bytes memory to build hash relation,
+    // got 33077866 bytes" with the 32 MiB page held: the grant stops at half the pool.
     const check = taskCheck(shareCell(1));
     expect(check.demand).to.be.within(96 * MIB, 96.1 * MIB);
     expect(check.capacity).to.be.closeTo((127.2 / 2) * MIB, 1);
@@ -102,8 +102,8 @@ describe("predict: tasks sharing an executor's execution pool", () => {
   });
 
   it("gives it the whole pool when the two tasks go to two 2-core executors", () => {
-    // Measured: completes, the hot task's peak execution memory above half the pool. A model
-    // giving each task pool / cores would predict spark_memory_oom here.
+    // Measured: completes, each task holding more than half the pool. A model giving each task
+    // pool / cores would predict spark_memory_oom here.
     const check = taskCheck(shareCell(2));
     expect(check.capacity).to.be.closeTo(127.2 * MIB, 1);
     expect(check.detail).to.contain("all of it: the stage's 2 task(s) leave it alone");
