@@ -64,8 +64,7 @@ export function roundRatio(ratio: number): number {
  * probe is one the predictor expects to pass rather than a hair above its estimate.
  */
 export function roundRatioDown(ratio: number): number {
-  const unit = 10 ** (Math.floor(Math.log10(ratio)) - 2);
-  return Number((Math.floor(ratio / unit + 1e-9) * unit).toPrecision(3));
+  return roundToThreeDigits(ratio, "down");
 }
 
 /**
@@ -74,8 +73,15 @@ export function roundRatioDown(ratio: number): number {
  * not 0.299, which would leave 0.374 / 0.299 > 1.25 and cost one more probe).
  */
 export function roundRatioUp(ratio: number): number {
+  return roundToThreeDigits(ratio, "up");
+}
+
+/** Three significant digits, rounded one way; 1e-9 keeps a ratio already on a digit there. */
+function roundToThreeDigits(ratio: number, direction: "up" | "down"): number {
   const unit = 10 ** (Math.floor(Math.log10(ratio)) - 2);
-  return Number((Math.ceil(ratio / unit - 1e-9) * unit).toPrecision(3));
+  const units =
+    direction === "up" ? Math.ceil(ratio / unit - 1e-9) : Math.floor(ratio / unit + 1e-9);
+  return Number((units * unit).toPrecision(3));
 }
 
 /** The bracket the probes give. */

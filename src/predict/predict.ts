@@ -224,13 +224,17 @@ function derive(input: PredictInput): Derived {
 function heapInUseMiB(input: PredictInput, d: Derived, calibration: Calibration): number {
   const heapMiB = input.sizing.heapMiB;
   if (d.strategy !== "broadcast") return heapMiB;
-  const usedMiB = calibration.executorHeapBaselineMiB + broadcastHeapDemand(input, d) / MIB;
+  const relation = broadcastRelationOf(input, d);
+  const usedMiB = calibration.executorHeapBaselineMiB + broadcastHeapDemand(relation) / MIB;
   return Math.min(heapMiB, usedMiB);
 }
 
+function broadcastRelationOf(input: PredictInput, d: Derived) {
+  return broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
+}
+
 /** What each executor holds on its heap for a broadcast: the rebuilt relation and its pieces. */
-function broadcastHeapDemand(input: PredictInput, d: Derived): number {
-  const relation = broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
+function broadcastHeapDemand(relation: ReturnType<typeof broadcastRelation>): number {
   return relation.relationBytes + relation.piecesBytes;
 }
 
@@ -273,7 +277,7 @@ function broadcastChecks(
   d: Derived,
   calibration: Calibration,
 ): ConstraintCheck[] {
-  const relation = broadcastRelation(d.buildRows, input.keys, d.payloadBytes, d.payloadKind);
+  const relation = broadcastRelationOf(input, d);
   const checks: ConstraintCheck[] = [];
   if (d.settings.driverMaxResultSizeBytes > 0) {
     const collected = d.buildRows * compressedRowBytes(d.payloadBytes, d.payloadKind);
@@ -332,7 +336,7 @@ function broadcastChecks(
     }),
   );
   const baselineMiB = calibration.executorHeapBaselineMiB;
-  const demand = broadcastHeapDemand(input, d);
+  const demand = broadcastHeapDemand(relation);
   checks.push(
     check({
       id: "executor_broadcast_heap",
