@@ -100,7 +100,9 @@ function boundsOf(record: CellResult, options: CalibrateOptions): RecordBounds {
       }
     }
     const heap = byId("executor_broadcast_heap");
-    if (heap && !overSize && (succeeded || jvmOom)) {
+    // A JVM OutOfMemoryError the collect already explains says nothing of the relation's room.
+    const collectFails = fails(byId("executor_collect_heap"));
+    if (heap && !overSize && (succeeded || (jvmOom && !collectFails))) {
       out.baseline = { cell, kind: succeeded ? "atMost" : "above", value: baselineEdge(heap) };
     }
     return out;

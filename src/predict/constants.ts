@@ -78,6 +78,52 @@ export const MAX_BROADCAST_TABLE_BYTES = 8 * GIB;
 export const DRIVER_MAX_RESULT_SIZE_BYTES = 1 * GIB;
 
 // ---------------------------------------------------------------------------------------------
+// A broadcast's build side, collected as task results (sql/core/.../SparkPlan.scala
+// getByteArrayRdd, core/.../executor/Executor.scala TaskRunner.run, SerializerHelper.scala)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Spark: a collect task writes its partition's rows, LZ4-compressed, into a
+ * ChunkedByteBufferOutputStream of 1 MiB chunks (getByteArrayRdd, `1024 * 1024` in the 4.0.4
+ * bytecode), and SerializerHelper.serializeToChunkedBuffer serializes a result into chunks of
+ * ChunkedByteBuffer.estimateBufferChunkSize = min(estimate, 1 MiB).
+ */
+export const TASK_RESULT_CHUNK_BYTES = 1 * MIB;
+
+/**
+ * Spark: copies of a collect task's rows its executor holds at once. TaskRunner.run keeps the
+ * task's value (the chunks above), serializes it (`valueByteBuffer`), then serializes the
+ * DirectTaskResult that wraps that copy (`serializedDirectResult`), all three live at once.
+ * Measured here (G1 logs of the held-out 768 MiB broadcast cell, build side 0.4 x heap): with
+ * two cores, the full collections before the OutOfMemoryError left 362 one-MiB chunks, more
+ * than two copies of its two tasks (2 x 2 x 72) could hold, so the first copy stays reachable
+ * while the third is written; with one core, 274 chunks were live at the fullest logged
+ * collection, against 96 a copy.
+ */
+export const TASK_RESULT_COPIES = 3;
+
+/** JVM: the header of a byte[] (compressed oops): a 1 MiB chunk is a 1,048,592-byte object. */
+export const JAVA_ARRAY_HEADER_BYTES = 16;
+
+/**
+ * JDK 17 G1: the heap is cut into regions of heap / 2048, rounded down to a power of two, from
+ * 1 MiB to 32 MiB (HeapRegion::setup_heap_region_size). An object of half a region or more is
+ * humongous and takes whole regions of its own, so a 1 MiB chunk takes 2 MiB of a heap under
+ * 4 GiB (seen in the logs above: each chunk at every other 1 MiB region).
+ */
+export const G1_TARGET_REGIONS = 2048;
+export const G1_MIN_REGION_BYTES = 1 * MIB;
+export const G1_MAX_REGION_BYTES = 32 * MIB;
+
+/**
+ * Measured: heap an executor keeps live besides its tasks' results while it collects (Spark's
+ * block manager, RPC and task state). G1 log of the 2-core held-out executor above, after the
+ * full collections before its OutOfMemoryError: 23 old and 2 archive regions and 5 regions of
+ * humongous objects that are not result chunks, 30 MiB.
+ */
+export const EXECUTOR_LIVE_HEAP_MIB = 30;
+
+// ---------------------------------------------------------------------------------------------
 // Adaptive query execution (sql/catalyst/.../internal/SQLConf.scala,
 // sql/core/.../adaptive/OptimizeSkewedJoin.scala, ShufflePartitionsUtil.scala)
 // ---------------------------------------------------------------------------------------------
@@ -152,9 +198,21 @@ export const COMPRESSIBLE_RANDOM_CHARS = 8;
  * compressed to 0.881 of the bytes with random payloads and 0.180 with compressible ones, i.e.
  * each row keeps its random characters plus about 16 bytes of its 32 structure bytes
  * ((104 + 16) / 136 = 0.882, (8 + 16) / 136 = 0.176). The same estimate sizes the serialized
- * broadcast pieces, the collected rows and the map output AQE reads.
+ * broadcast pieces and the map output AQE reads.
  */
 export const LZ4_KEPT_STRUCTURE_BYTES = 16;
+
+/**
+ * Measured: the build side as collect tasks send it (getByteArrayRdd: a 4-byte length and the
+ * row, 132 bytes, LZ4'd), which has no page pointer to keep. Executors logged "N bytes result
+ * sent via BlockManager" of 110.5 bytes a row for random 104-character payloads (700,449-,
+ * 734,003- and 471,860-row partitions: 110.52, 110.52, 110.36), i.e. the random characters
+ * plus 6.5 bytes.
+ */
+export const LZ4_KEPT_COLLECTED_STRUCTURE_BYTES = 6.5;
+
+/** Spark: getByteArrayRdd writes each collected row's length as an int before it. */
+export const COLLECTED_ROW_LENGTH_BYTES = 4;
 
 /**
  * Calibrated (default). Driver heap a broadcast needs per byte of build side, on top of the
@@ -171,7 +229,8 @@ export const DEFAULT_DRIVER_BUILD_FACTOR = 5;
  * Calibrated (default). Executor heap that Spark's own objects and the garbage collector keep
  * from on-heap data Spark does not account (a broadcast relation and its pieces, a sort-merge
  * key buffer): block manager and RPC state, task bookkeeping, G1's whole-region rounding of
- * humongous arrays. Assumed, not a Spark constant. Spark budgets 300 MiB for it (the reserved
+ * humongous arrays (a relation's 4 MiB pieces take five 1 MiB regions; the collect's chunks are
+ * counted on their own, with EXECUTOR_LIVE_HEAP_MIB). Assumed, not a Spark constant. Spark budgets 300 MiB for it (the reserved
  * memory), but that is a sizing rule: the pilot's broadcast 0.25 cells held 136 MiB of
  * relation plus 120 MiB of pieces in a 512 MiB heap, leaving at most 255 MiB, and its
  * sort-merge skew 1.2 cell buffered 153 MiB of one key beside a full 127 MiB execution pool,

@@ -29,6 +29,7 @@ export { recommendExecutorMemory, defaultHeapCandidatesMiB } from "./recommend";
 export type { Recommendation, RecommendInput } from "./recommend";
 export {
   broadcastRelation,
+  collectedRowBytes,
   compressedRowBytes,
   pageCapacityBytes,
   rowBytesFor,

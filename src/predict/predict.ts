@@ -22,6 +22,7 @@ import {
   DEFAULT_EXECUTOR_HEAP_BASELINE_MIB,
   DEFAULT_PAYLOAD_BYTES,
   DRIVER_MAX_RESULT_SIZE_BYTES,
+  EXECUTOR_LIVE_HEAP_MIB,
   GC_NATIVE_FRACTION,
   INPUT_PARTITION_BYTES,
   JVM_NATIVE_BASE_MIB,
@@ -32,9 +33,13 @@ import {
   RESERVED_SYSTEM_MEMORY_MIB,
   SHUFFLE_FETCH_IN_FLIGHT_MIB,
   SMJ_BUFFERED_ROW_OVERHEAD_BYTES,
+  TASK_RESULT_CHUNK_BYTES,
+  TASK_RESULT_COPIES,
 } from "./constants";
+import { byteArrayHeapBytes, chunkedBufferHeapBytes } from "./heapRegions";
 import {
   broadcastRelation,
+  collectedRowBytes,
   compressedRowBytes,
   rowBytesFor,
   shuffledHashRelationPeak,
@@ -104,6 +109,7 @@ export interface PredictInput {
 /** The constraints the model checks. */
 export type ConstraintId =
   | "executor_container"
+  | "executor_collect_heap"
   | "driver_max_result_size"
   | "broadcast_rows"
   | "driver_heap"
@@ -272,15 +278,50 @@ function containerCheck(
   });
 }
 
+/**
+ * Before the driver can build a broadcast, the build side reaches it as task results. Each
+ * collect task holds its partition's compressed rows three times over (its value, the value
+ * serialized, the result that wraps it serialized) in 1 MiB chunks, which G1 stores as
+ * humongous objects, and an executor runs as many of them side by side as it has tasks and
+ * cores. Everything else on the heap then is Spark's own live state, measured, not the
+ * calibrated baseline: the baseline also stands for the region rounding of a relation's
+ * pieces, which here is counted chunk by chunk.
+ */
+function collectCheck(input: PredictInput, d: Derived): ConstraintCheck {
+  const tasks = mapTasksOf(input);
+  const sideBySide = Math.max(
+    ...tasksSharingExecutor(tasks, input.sizing.executorInstances, d.cores),
+  );
+  const resultBytes = Math.ceil(
+    Math.ceil(d.buildRows / tasks) * collectedRowBytes(d.payloadBytes, d.payloadKind),
+  );
+  const copyHeap = chunkedBufferHeapBytes(resultBytes, TASK_RESULT_CHUNK_BYTES, d.heapBytes);
+  const chunkHeap = byteArrayHeapBytes(TASK_RESULT_CHUNK_BYTES, d.heapBytes);
+  const demand = sideBySide * TASK_RESULT_COPIES * copyHeap;
+  return check({
+    id: "executor_collect_heap",
+    scope: "executor",
+    demand,
+    capacity: d.heapBytes - EXECUTOR_LIVE_HEAP_MIB * MIB,
+    failureClass: "executor_jvm_oom",
+    detail:
+      `${sideBySide} of the build side's ${tasks} collect task(s) run side by side on an executor, each ` +
+      `holding its ${formatBytes(resultBytes)} of compressed rows ${TASK_RESULT_COPIES} times (value, ` +
+      `serialized value, serialized result) in 1 MiB chunks that take ${formatBytes(chunkHeap)} of ` +
+      `heap each, ${formatBytes(copyHeap)} a copy: ${formatBytes(demand)} needed, ` +
+      `${input.sizing.heapMiB} - ${EXECUTOR_LIVE_HEAP_MIB} MiB of heap available`,
+  });
+}
+
 function broadcastChecks(
   input: PredictInput,
   d: Derived,
   calibration: Calibration,
 ): ConstraintCheck[] {
   const relation = broadcastRelationOf(input, d);
-  const checks: ConstraintCheck[] = [];
+  const checks: ConstraintCheck[] = [collectCheck(input, d)];
   if (d.settings.driverMaxResultSizeBytes > 0) {
-    const collected = d.buildRows * compressedRowBytes(d.payloadBytes, d.payloadKind);
+    const collected = Math.ceil(d.buildRows * collectedRowBytes(d.payloadBytes, d.payloadKind));
     checks.push(
       check({
         id: "driver_max_result_size",

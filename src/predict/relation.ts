@@ -15,8 +15,10 @@
  */
 import {
   ARRAY_LONGS_PER_KEY,
+  COLLECTED_ROW_LENGTH_BYTES,
   COMPRESSIBLE_RANDOM_CHARS,
   DENSE_RANGE_FLOOR,
+  LZ4_KEPT_COLLECTED_STRUCTURE_BYTES,
   LZ4_KEPT_STRUCTURE_BYTES,
   PAGE_INITIAL_BYTES,
   PAGE_MAX_BYTES,
@@ -37,9 +39,26 @@ export function rowBytesFor(payloadBytes: number): number {
  * characters plus ~16 structure bytes (see LZ4_KEPT_STRUCTURE_BYTES), never more than raw.
  */
 export function compressedRowBytes(payloadBytes: number, kind: PayloadKind): number {
-  const random =
-    kind === "random" ? payloadBytes : Math.min(COMPRESSIBLE_RANDOM_CHARS, payloadBytes);
-  return Math.min(rowBytesFor(payloadBytes) + ROW_POINTER_BYTES, random + LZ4_KEPT_STRUCTURE_BYTES);
+  return Math.min(
+    rowBytesFor(payloadBytes) + ROW_POINTER_BYTES,
+    randomChars(payloadBytes, kind) + LZ4_KEPT_STRUCTURE_BYTES,
+  );
+}
+
+/**
+ * Bytes one row takes as a collect task sends it to the driver (length + row, LZ4'd): its
+ * random characters plus ~6.5 structure bytes (see LZ4_KEPT_COLLECTED_STRUCTURE_BYTES), never
+ * more than raw.
+ */
+export function collectedRowBytes(payloadBytes: number, kind: PayloadKind): number {
+  return Math.min(
+    rowBytesFor(payloadBytes) + COLLECTED_ROW_LENGTH_BYTES,
+    randomChars(payloadBytes, kind) + LZ4_KEPT_COLLECTED_STRUCTURE_BYTES,
+  );
+}
+
+function randomChars(payloadBytes: number, kind: PayloadKind): number {
+  return kind === "random" ? payloadBytes : Math.min(COMPRESSIBLE_RANDOM_CHARS, payloadBytes);
 }
 
 /** Smallest power of two >= n (n >= 1). */

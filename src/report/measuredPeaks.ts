@@ -33,6 +33,7 @@ export function measuredPeakFor(
         metrics.joinStage?.executorOnHeapExecutionBytes || metrics.peakExecutorOnHeapExecutionBytes;
       return bytes ? { bytes, what: "executor execution memory" } : null;
     }
+    case "executor_collect_heap":
     case "executor_broadcast_heap":
     case "smj_key_buffer":
       return metrics.peakExecutorJvmHeapBytes

@@ -41,7 +41,7 @@ describe("predict: accuracy against observed cells", () => {
     expect(report.wrong[1].predicted).to.include({
       outcome: "succeeded",
       failureClass: "none",
-      bindingConstraint: "executor_broadcast_heap",
+      bindingConstraint: "executor_collect_heap",
     });
   });
 

@@ -4,7 +4,7 @@
  * predicted with the shipped constants. The 12-cell grid that was the built-in matrix before its
  * boundary searches (test/predict/fixtures/pilot-results.jsonl) is held to the same bar; the
  * built-in searches' probes (test/fixtures/predict/builtin-search/), cells chosen to sit on a
- * boundary, are reported as they are. The README states the numbers asserted here, and its
+ * boundary, are held to it too. The README states the numbers asserted here, and its
  * per-region table is checked against these records.
  */
 import { expect } from "chai";
@@ -65,15 +65,29 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     });
   });
 
-  it("gets the held-out cells right as often as the README says (18 of 21)", () => {
+  it("gets the held-out cells right as often as the README says (19 of 21)", () => {
     const report = accuracy(shipped(heldOut));
     expect(report.cells).to.equal(HELD_OUT_CLAIM.cells);
     expect(report.outcomeAccuracy).to.equal(HELD_OUT_CLAIM.outcomesRight / HELD_OUT_CLAIM.cells);
     expect(report.classAccuracy).to.equal(HELD_OUT_CLAIM.classesRight / HELD_OUT_CLAIM.cells);
-    // The goal is 90 % outcome and 85 % class; the class goal is met, the outcome goal is not
-    // (README, "How good the predictions are"): every miss is in a 2-core region.
+    // The goal: 90 % outcome and 85 % class (README, "How good the predictions are").
+    expect(report.outcomeAccuracy).to.be.at.least(0.9);
     expect(report.classAccuracy).to.be.at.least(0.85);
     expect(report.wrong.map((w) => w.cell)).to.deep.equal(HELD_OUT_CLAIM.wrong);
+  });
+
+  it("predicts the 2-core broadcast's OutOfMemoryError while its executors collect the build side", () => {
+    // Two collect tasks side by side on each 2-core executor hold 2 x 3 copies of 66 one-MiB
+    // chunks, each chunk two G1 regions (test/predict/predict.spec.ts has the arithmetic and
+    // the measurement); its 1-core neighbours run one collect task at a time and complete.
+    const byCell = new Map(heldOut.map((r) => [r.cell, r]));
+    const twoCores = predict(inputFromRecord(byCell.get("m768m-bhj-r0p4-s1p5-aqe-c2-1")!));
+    expect(twoCores).to.include({
+      failureClass: "executor_jvm_oom",
+      bindingConstraint: "executor_collect_heap",
+    });
+    const oneCore = predict(inputFromRecord(byCell.get("m768m-bhj-r0p4-s1p5-aqe-1")!));
+    expect(oneCore.outcome).to.equal("succeeded");
   });
 
   it("misses the two skewed 2-core shuffled hash joins only because the pool is shared", () => {
@@ -109,6 +123,8 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     expect(report.outcomeAccuracy).to.equal(PROBE_CLAIM.outcomesRight / PROBE_CLAIM.cells);
     expect(report.classAccuracy).to.equal(PROBE_CLAIM.classesRight / PROBE_CLAIM.cells);
     expect(report.wrong.map((w) => w.cell).sort()).to.deep.equal(PROBE_CLAIM.wrong);
+    expect(report.outcomeAccuracy).to.be.at.least(0.9);
+    expect(report.classAccuracy).to.be.at.least(0.85);
   });
 
   it("gets the former built-in grid right with the same constants", () => {
@@ -152,19 +168,15 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
 /** What the README claims for the built-in searches' probes (section "The report"). */
 const PROBE_CLAIM = {
   cells: 11,
-  outcomesRight: 9,
-  classesRight: 9,
-  wrong: ["m512m-bhj-r0p291-s0-aqe-oh64m-1", "m512m-bhj-r0p374-s0-aqe-oh384m-1"],
+  outcomesRight: 10,
+  classesRight: 10,
+  wrong: ["m512m-bhj-r0p291-s0-aqe-oh64m-1"],
 };
 
 /** What the README claims for the held-out cells (section "How good the predictions are"). */
 const HELD_OUT_CLAIM = {
   cells: 21,
-  outcomesRight: 18,
-  classesRight: 18,
-  wrong: [
-    "m768m-bhj-r0p4-s1p5-aqe-c2-1",
-    "m768m-shj-r0p25-s1p5-aqe-c2-1",
-    "m768m-shj-r0p25-s1p5-noaqe-c2-1",
-  ],
+  outcomesRight: 19,
+  classesRight: 19,
+  wrong: ["m768m-shj-r0p25-s1p5-aqe-c2-1", "m768m-shj-r0p25-s1p5-noaqe-c2-1"],
 };

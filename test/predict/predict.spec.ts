@@ -20,10 +20,10 @@ const pool = (heapMiB: number) => (heapMiB - 300) * 0.6 * MIB;
 describe("predict: the local pilot, with the default constants", () => {
   const expected: Record<string, [string, string, number]> = {
     // cell: [failure class, binding constraint, margin]
-    "m512m-bhj-r0p25-s0-aqe-1": ["none", "executor_broadcast_heap", 0.581],
-    "m512m-bhj-r0p25-s1p2-aqe-1": ["none", "executor_broadcast_heap", 0.581],
-    "m512m-bhj-r1-s0-aqe-1": ["executor_jvm_oom", "executor_broadcast_heap", -1.416],
-    "m512m-bhj-r1-s1p2-aqe-1": ["executor_jvm_oom", "executor_broadcast_heap", -1.416],
+    "m512m-bhj-r0p25-s0-aqe-1": ["none", "executor_collect_heap", 0.543],
+    "m512m-bhj-r0p25-s1p2-aqe-1": ["none", "executor_collect_heap", 0.543],
+    "m512m-bhj-r1-s0-aqe-1": ["executor_jvm_oom", "executor_collect_heap", -0.46],
+    "m512m-bhj-r1-s1p2-aqe-1": ["executor_jvm_oom", "executor_collect_heap", -0.46],
     "m512m-shj-r0p25-s0-aqe-1": ["none", "shj_task_memory", 0.398],
     "m512m-shj-r0p25-s1p2-aqe-1": ["none", "shj_task_memory", 0.398],
     "m512m-shj-r1-s0-aqe-1": ["spark_memory_oom", "shj_task_memory", -1.596],
@@ -67,10 +67,60 @@ describe("predict: broadcast", () => {
     expect(heap.demand).to.equal(269_235_456);
     expect(heap.capacity).to.equal(402_653_184);
     expect(p.outcome).to.equal("succeeded");
-    expect(p.margin).to.be.closeTo(Math.log2(402_653_184 / 269_235_456), 1e-12);
+    expect(heap.margin).to.be.closeTo(Math.log2(402_653_184 / 269_235_456), 1e-12);
+    expect(heap.detail).to.match(/256\.8 MiB needed, 512 - 128 MiB of heap available$/);
+  });
+
+  it("collects the build side first: three copies of a task's rows in humongous 1 MiB chunks", () => {
+    // Two collect tasks (two 1-core executors, 128 MiB < 128 MiB x 2), one per executor:
+    // 524,288 rows x 110.5 B = 57,933,824 B = 55 chunks of 1 MiB and 262,144 bytes. A 1 MiB
+    // byte[] is humongous in G1's 1 MiB regions of a 512 MiB heap and takes two; the 256 KiB
+    // rest is an ordinary object: a copy is 110 MiB + 262,160 B, three 346,816,560 B (330.8 MiB),
+    // against 512 - 30 MiB of Spark's own live heap. margin = +0.543, tighter than the rebuilt
+    // relation's +0.581, so it binds.
+    const p = predict(pilotCell("broadcast", 0.25, 0));
+    const collect = checkOf(p, "executor_collect_heap");
+    expect(p.checks.map((c) => c.id).indexOf("executor_collect_heap")).to.equal(0);
+    expect(collect.demand).to.equal(3 * (110 * MIB + 262_160));
+    expect(collect.capacity).to.equal(482 * MIB);
+    expect(collect.failureClass).to.equal("executor_jvm_oom");
+    expect(p.bindingConstraint).to.equal("executor_collect_heap");
     expect(p.explanation).to.match(
-      /256\.8 MiB needed, 512 - 128 MiB of heap available; margin \+0\.58/,
+      /1 of the build side's 2 collect task\(s\) run side by side on an executor, each holding its 55\.3 MiB of compressed rows 3 times .* in 1 MiB chunks that take 2\.0 MiB of heap each, 110\.3 MiB a copy: 330\.8 MiB needed, 512 - 30 MiB of heap available; margin \+0\.54/,
     );
+  });
+
+  it("runs two collect tasks side by side on a 2-core executor (the held-out 768 MiB miss)", () => {
+    // Held-out m768m-bhj-r0p4-s1p5-aqe-c2-1 (test/fixtures/predict/heldout): 0.4 x 768 MiB =
+    // 2,516,582 rows in 4 input partitions over two 2-core executors, two per executor:
+    // 629,146 rows x 110.5 B = 66 chunks of 1 MiB and 314,617 bytes, a copy 132 MiB and a
+    // 314,633-byte array; 2 x 3 copies = 793.8 MiB > 768 - 30. Rerun with G1 logs, every
+    // executor OutOfMemoryError (10 of 10) was thrown serializing a task result
+    // (SerializerHelper.serializeToChunkedBuffer) with 362 one-MiB chunks live on the heap; the
+    // same cell with 1 core (3 partitions, one at a time) completed.
+    const heldOut = (executorCores: number) =>
+      predict(
+        cell({
+          strategy: "broadcast",
+          heapMiB: 768,
+          tableRatio: 0.4,
+          skew: 1.5,
+          executorCores,
+          driverMiB: 2048,
+          probeMiB: 32,
+          keys: 20_000,
+          partitions: 6,
+          runner: "local-cluster",
+        }),
+      );
+    const twoCores = checkOf(heldOut(2), "executor_collect_heap");
+    expect(twoCores.demand).to.equal(2 * 3 * (132 * MIB + 314_633));
+    expect(twoCores.capacity).to.equal(738 * MIB);
+    expect(heldOut(2).failureClass).to.equal("executor_jvm_oom");
+    const oneCore = checkOf(heldOut(1), "executor_collect_heap");
+    // 838,861 rows x 110.5 B = 92,694,141 B: 88 chunks and a 419,469-byte array a copy.
+    expect(oneCore.demand).to.equal(3 * (176 * MIB + 419_469));
+    expect(heldOut(1).outcome).to.equal("succeeded");
   });
 
   it("runs a heap-sized broadcast out of executor heap, after the driver built it", () => {
@@ -174,11 +224,12 @@ describe("predict: broadcast", () => {
   });
 
   it("stops at spark.driver.maxResultSize before anything else (the classifier calls it other)", () => {
-    // 2 GiB build, 16,777,216 rows x 120 B compressed = 1.875 GiB of task results > 1 GiB.
+    // 2 GiB build, 16,777,216 rows x 110.5 B compressed = 1.727 GiB of task results > 1 GiB.
+    // (Its executors, 4 GiB heaps of 2 MiB regions, collect it: 16 tasks, 129.5 MiB each.)
     const p = predict(cell({ strategy: "auto", heapMiB: 4096, tableRatio: 0.5, driverMiB: 16384 }));
     expect(p.failureClass).to.equal("other");
     expect(p.bindingConstraint).to.equal("driver_max_result_size");
-    expect(p.margin).to.be.closeTo(Math.log2(1 / 1.875), 1e-12);
+    expect(p.margin).to.be.closeTo(Math.log2(1 / 1.7265625), 1e-12);
   });
 
   it("refuses a relation whose page reaches 8 GiB (rows over 4 GiB)", () => {
