@@ -150,7 +150,7 @@ describe("existing-cluster program (Pulumi.local.yaml under mocks)", () => {
   it("outputs each cell's record by name", async () => {
     const cells = await valueOf(outputs.cells!);
     expect(Object.keys(cells)).to.have.length(4);
-    expect(cells["m512m-smj-r0p5-s0-aqe-oh384m-1"]).to.include({ runner: "kubernetes" });
+    expect(cells["m512m-smj-r0p25-s0-aqe-oh384m-1"]).to.include({ runner: "kubernetes" });
   });
 
   it("puts no path of this machine or checkout in any resource's inputs", () => {

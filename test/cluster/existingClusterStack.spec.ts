@@ -62,16 +62,19 @@ const FIXTURE_OUT = path.join(PROJECT_DIR, "test-output", "cluster-fixtures");
 const CLI = path.join(PROJECT_DIR, "bin", "spark-at-scale");
 const CELL_LABEL = "spark-at-scale/cell";
 
+const COMPLETING_CELL = "m512m-smj-r0p25-s0-aqe-oh384m-1";
+const JVM_OOM_CELL = "m512m-bhj-r0p5-s0-aqe-oh384m-1";
+
 /** The ending each cell of Pulumi.local.yaml was designed for, and what decides it. */
 const EXPECTED: Record<string, { failureClass: string; exitCode?: number; reason?: string }> = {
-  "m512m-smj-r0p5-s0-aqe-oh384m-1": { failureClass: "none" },
+  [COMPLETING_CELL]: { failureClass: "none" },
   "m512m-bhj-r0p5-s0-aqe-oh64m-1": {
     failureClass: "executor_container_oom",
     exitCode: 137,
     reason: "OOMKilled",
   },
-  "m512m-bhj-r0p75-s0-aqe-oh384m-1": { failureClass: "executor_jvm_oom", exitCode: 52 },
-  "m512m-shj-r1-s0-aqe-oh384m-1": { failureClass: "spark_memory_oom" },
+  [JVM_OOM_CELL]: { failureClass: "executor_jvm_oom", exitCode: 52 },
+  "m512m-shj-r0p75-s0-aqe-oh384m-1": { failureClass: "spark_memory_oom" },
 };
 const FIRST_CELLS = Object.keys(EXPECTED).sort();
 
@@ -360,7 +363,7 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
         const failed = (await (
           await fetch(`http://127.0.0.1:${port}/api/v1/applications?status=completed`)
         ).json()) as { id: string; name: string }[];
-        const jvmOom = failed.find((app) => app.name === "m512m-bhj-r0p75-s0-aqe-oh384m-1")!;
+        const jvmOom = failed.find((app) => app.name === JVM_OOM_CELL)!;
         const jobs = (await (
           await fetch(`http://127.0.0.1:${port}/api/v1/applications/${jvmOom.id}/jobs`)
         ).json()) as { status: string }[];
@@ -382,9 +385,7 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
     });
 
     describe("the driver's RBAC", () => {
-      const cell = compiled.objects!.launches.find(
-        (l) => l.name === "m512m-smj-r0p5-s0-aqe-oh384m-1",
-      )!;
+      const cell = compiled.objects!.launches.find((l) => l.name === COMPLETING_CELL)!;
       const proof: CellLaunch = {
         ...cell,
         name: "rbac-proof",
