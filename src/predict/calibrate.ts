@@ -21,6 +21,7 @@ import type { CellResult } from "../results/cellResult";
 import {
   constraintChecks,
   DEFAULT_CALIBRATION,
+  executorCollector,
   predict,
   type Calibration,
   type ConstraintCheck,
@@ -100,9 +101,11 @@ function boundsOf(record: CellResult, options: CalibrateOptions): RecordBounds {
       }
     }
     const heap = byId("executor_broadcast_heap");
-    // A JVM OutOfMemoryError the collect already explains says nothing of the relation's room.
+    // A JVM OutOfMemoryError the collect already explains says nothing of the relation's room,
+    // and under the Serial collector the room is the old generation's, with no baseline in it.
     const collectFails = fails(byId("executor_collect_heap"));
-    if (heap && !overSize && (succeeded || (jvmOom && !collectFails))) {
+    const g1 = executorCollector(input) === "G1";
+    if (heap && g1 && !overSize && (succeeded || (jvmOom && !collectFails))) {
       out.baseline = { cell, kind: succeeded ? "atMost" : "above", value: baselineEdge(heap) };
     }
     return out;

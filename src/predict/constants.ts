@@ -112,6 +112,17 @@ export const JAVA_ARRAY_HEADER_BYTES = 16;
  * 4 GiB (seen in the logs above: each chunk at every other 1 MiB region).
  */
 export const G1_TARGET_REGIONS = 2048;
+
+/**
+ * JDK 17: the JVM picks G1 only on a "server-class machine", 2 CPUs and 2 GiB - 256 MiB of
+ * memory or more (os::is_server_class_machine, GCConfig::select_gc_ergonomically), else the
+ * Serial collector; in a container the memory is its limit. Measured here: `java
+ * -XX:+PrintFlagsFinal -version` in an 896 MiB memory cgroup prints UseSerialGC true, outside
+ * it UseG1GC true. So an executor pod (or a pilot cgroup) under 1792 MiB runs Serial, whose
+ * arrays take their own size, and the pilot's executors without limits, on a machine of 2 or
+ * more CPUs and 2 GiB, run G1.
+ */
+export const SERVER_CLASS_MIN_MEMORY_MIB = 2048 - 256;
 export const G1_MIN_REGION_BYTES = 1 * MIB;
 export const G1_MAX_REGION_BYTES = 32 * MIB;
 
@@ -252,6 +263,19 @@ export const JVM_NATIVE_BASE_MIB = 192;
  * bitmaps of 1/64 of the heap each, plus card table and remembered sets.
  */
 export const GC_NATIVE_FRACTION = 1 / 32;
+
+/** JVM: the Serial collector's native memory per byte of heap: its card table, a byte a 512. */
+export const SERIAL_GC_NATIVE_FRACTION = 1 / 512;
+
+/**
+ * JVM: the Serial collector's old generation is 2/3 of the heap (NewRatio 2). Measured here: a
+ * 512 MiB executor under -XX:+UseSerialGC logged "tenured generation total 349568K". A
+ * rebuilt relation's page, larger than the young generation, is allocated there, beside the
+ * fetched pieces, promoted there while the relation is read: the 0.32 x heap broadcast's
+ * executor held 186,281K in it (its 153.6 MiB of pieces and 28 MiB of its own) when the page
+ * did not fit.
+ */
+export const SERIAL_OLD_GENERATION_FRACTION = 2 / 3;
 
 /**
  * Chosen: the headroom `recommendExecutorMemory` keeps on every executor-side constraint, as a

@@ -31,12 +31,19 @@ import {
   MEMORY_FRACTION,
   PAGE_MAX_BYTES,
   RESERVED_SYSTEM_MEMORY_MIB,
+  SERIAL_GC_NATIVE_FRACTION,
+  SERIAL_OLD_GENERATION_FRACTION,
   SHUFFLE_FETCH_IN_FLIGHT_MIB,
   SMJ_BUFFERED_ROW_OVERHEAD_BYTES,
   TASK_RESULT_CHUNK_BYTES,
   TASK_RESULT_COPIES,
 } from "./constants";
-import { byteArrayHeapBytes, chunkedBufferHeapBytes } from "./heapRegions";
+import {
+  byteArrayHeapBytes,
+  chunkedBufferHeapBytes,
+  ergonomicCollector,
+  type Collector,
+} from "./heapRegions";
 import {
   broadcastRelation,
   collectedRowBytes,
@@ -197,6 +204,16 @@ interface Derived {
   readonly executionPoolBytes: number;
   readonly cores: number;
   readonly settings: SparkSettings;
+  readonly collector: Collector;
+}
+
+/**
+ * The collector the cell's executor JVMs pick: the pod's or cgroup's limit is all they see when
+ * there is one; without, the machine (assumed 2 CPUs and 2 GiB or more).
+ */
+export function executorCollector(input: PredictInput): Collector {
+  const limited = input.runner === "kubernetes" || input.memoryLimitsEnforced === true;
+  return ergonomicCollector(limited ? input.sizing.podMemoryMiB : null);
 }
 
 function derive(input: PredictInput): Derived {
@@ -219,6 +236,7 @@ function derive(input: PredictInput): Derived {
       Math.max(0, heapMiB - RESERVED_SYSTEM_MEMORY_MIB) * settings.memoryFraction * MIB,
     cores: Math.max(1, input.parameters.executorCores),
     settings,
+    collector: executorCollector(input),
   };
 }
 
@@ -231,8 +249,17 @@ function heapInUseMiB(input: PredictInput, d: Derived, calibration: Calibration)
   const heapMiB = input.sizing.heapMiB;
   if (d.strategy !== "broadcast") return heapMiB;
   const relation = broadcastRelationOf(input, d);
-  const usedMiB = calibration.executorHeapBaselineMiB + broadcastHeapDemand(relation) / MIB;
+  const usedMiB = heapBaselineMiB(d, calibration) + broadcastHeapDemand(relation) / MIB;
   return Math.min(heapMiB, usedMiB);
+}
+
+/**
+ * Heap kept from a broadcast's relation and pieces. G1: the calibrated baseline, which also
+ * stands for the whole regions its 4 MiB pieces take. Serial stores them in their own size,
+ * so there it is Spark's own live heap, measured.
+ */
+function heapBaselineMiB(d: Derived, calibration: Calibration): number {
+  return d.collector === "G1" ? calibration.executorHeapBaselineMiB : EXECUTOR_LIVE_HEAP_MIB;
 }
 
 function broadcastRelationOf(input: PredictInput, d: Derived) {
@@ -251,7 +278,7 @@ function containerCheck(
 ): ConstraintCheck {
   const heapMiB = input.sizing.heapMiB;
   const shuffled = d.strategy !== "broadcast";
-  const gcMiB = GC_NATIVE_FRACTION * heapMiB;
+  const gcMiB = (d.collector === "G1" ? GC_NATIVE_FRACTION : SERIAL_GC_NATIVE_FRACTION) * heapMiB;
   const fetchMiB = shuffled ? d.cores * SHUFFLE_FETCH_IN_FLIGHT_MIB : 0;
   const nativeMiB = JVM_NATIVE_BASE_MIB + gcMiB + fetchMiB;
   // The pod is killed when the heap in use plus the native part pass its limit (heap +
@@ -267,7 +294,7 @@ function containerCheck(
     capacity: roomMiB * MIB,
     failureClass: "executor_container_oom",
     detail:
-      `the executor JVM's native memory, ${nativeMiB.toFixed(0)} MiB (JVM ${JVM_NATIVE_BASE_MIB} + G1 ` +
+      `the executor JVM's native memory, ${nativeMiB.toFixed(0)} MiB (JVM ${JVM_NATIVE_BASE_MIB} + ${d.collector} ` +
       `${gcMiB.toFixed(0)}` +
       (shuffled ? ` + shuffle fetch ${fetchMiB}` : "") +
       `), must fit the pod's ${overheadMiB} MiB above the heap` +
@@ -295,8 +322,14 @@ function collectCheck(input: PredictInput, d: Derived): ConstraintCheck {
   const resultBytes = Math.ceil(
     Math.ceil(d.buildRows / tasks) * collectedRowBytes(d.payloadBytes, d.payloadKind),
   );
-  const copyHeap = chunkedBufferHeapBytes(resultBytes, TASK_RESULT_CHUNK_BYTES, d.heapBytes);
-  const chunkHeap = byteArrayHeapBytes(TASK_RESULT_CHUNK_BYTES, d.heapBytes);
+  const collector = d.collector;
+  const copyHeap = chunkedBufferHeapBytes(
+    resultBytes,
+    TASK_RESULT_CHUNK_BYTES,
+    d.heapBytes,
+    collector,
+  );
+  const chunkHeap = byteArrayHeapBytes(TASK_RESULT_CHUNK_BYTES, d.heapBytes, collector);
   const demand = sideBySide * TASK_RESULT_COPIES * copyHeap;
   return check({
     id: "executor_collect_heap",
@@ -308,7 +341,7 @@ function collectCheck(input: PredictInput, d: Derived): ConstraintCheck {
       `${sideBySide} of the build side's ${tasks} collect task(s) run side by side on an executor, each ` +
       `holding its ${formatBytes(resultBytes)} of compressed rows ${TASK_RESULT_COPIES} times (value, ` +
       `serialized value, serialized result) in 1 MiB chunks that take ${formatBytes(chunkHeap)} of ` +
-      `heap each, ${formatBytes(copyHeap)} a copy: ${formatBytes(demand)} needed, ` +
+      `${collector} heap each, ${formatBytes(copyHeap)} a copy: ${formatBytes(demand)} needed, ` +
       `${input.sizing.heapMiB} - ${EXECUTOR_LIVE_HEAP_MIB} MiB of heap available`,
   });
 }
@@ -376,22 +409,49 @@ function broadcastChecks(
         `Spark refuses an estimatedSize (now ${formatBytes(relation.driverEstimatedBytes)}) of 8 GiB or more`,
     }),
   );
-  const baselineMiB = calibration.executorHeapBaselineMiB;
   const demand = broadcastHeapDemand(relation);
   checks.push(
-    check({
-      id: "executor_broadcast_heap",
-      scope: "executor",
-      demand,
-      capacity: d.heapBytes - baselineMiB * MIB,
-      failureClass: "executor_jvm_oom",
-      detail:
-        `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
-        `${formatBytes(relation.piecesBytes)} of fetched pieces: ${formatBytes(demand)} needed, ` +
-        `${input.sizing.heapMiB} - ${baselineMiB} MiB of heap available`,
-    }),
+    d.collector === "G1"
+      ? check({
+          id: "executor_broadcast_heap",
+          scope: "executor",
+          demand,
+          capacity: d.heapBytes - calibration.executorHeapBaselineMiB * MIB,
+          failureClass: "executor_jvm_oom",
+          detail:
+            `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
+            `${formatBytes(relation.piecesBytes)} of fetched pieces: ${formatBytes(demand)} needed, ` +
+            `${input.sizing.heapMiB} - ${calibration.executorHeapBaselineMiB} MiB of heap available`,
+        })
+      : serialRebuildCheck(input, d, relation, demand),
   );
   return checks;
+}
+
+/**
+ * Under Serial (a pod or cgroup under 1792 MiB) the relation's page, larger than the young
+ * generation, is allocated in the old one, where the pieces it is read from were promoted:
+ * both, and Spark's own live heap, must fit the old generation, 2/3 of the heap.
+ */
+function serialRebuildCheck(
+  input: PredictInput,
+  d: Derived,
+  relation: ReturnType<typeof broadcastRelation>,
+  demand: number,
+): ConstraintCheck {
+  const oldGenerationBytes = SERIAL_OLD_GENERATION_FRACTION * d.heapBytes;
+  return check({
+    id: "executor_broadcast_heap",
+    scope: "executor",
+    demand,
+    capacity: oldGenerationBytes - EXECUTOR_LIVE_HEAP_MIB * MIB,
+    failureClass: "executor_jvm_oom",
+    detail:
+      `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
+      `${formatBytes(relation.piecesBytes)} of fetched pieces, both in the Serial collector's old ` +
+      `generation: ${formatBytes(demand)} needed, ${formatBytes(oldGenerationBytes)} (2/3 of ` +
+      `${input.sizing.heapMiB} MiB) - ${EXECUTOR_LIVE_HEAP_MIB} MiB available`,
+  });
 }
 
 function mapTasksOf(input: PredictInput): number {

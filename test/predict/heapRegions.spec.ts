@@ -2,6 +2,7 @@ import { expect } from "chai";
 import {
   byteArrayHeapBytes,
   chunkedBufferHeapBytes,
+  ergonomicCollector,
   g1RegionBytes,
 } from "../../src/predict/heapRegions";
 import { GIB, MIB } from "./helpers";
@@ -33,5 +34,16 @@ describe("predict: G1 heap regions (JDK 17)", () => {
     // A 48-byte remainder is an ordinary 64-byte object.
     expect(chunkedBufferHeapBytes(72 * MIB + 48, MIB, 768 * MIB)).to.equal(144 * MIB + 64);
     expect(chunkedBufferHeapBytes(60 * MIB, MIB, 512 * MIB)).to.equal(120 * MIB);
+  });
+
+  it("picks Serial in a pod or cgroup under 1792 MiB, as JDK 17 does, and G1 elsewhere", () => {
+    // Measured: java -XX:+PrintFlagsFinal in an 896 MiB memory cgroup: UseSerialGC true.
+    expect(ergonomicCollector(896)).to.equal("Serial");
+    expect(ergonomicCollector(1791)).to.equal("Serial");
+    expect(ergonomicCollector(1792)).to.equal("G1");
+    expect(ergonomicCollector(null)).to.equal("G1"); // no limit: the machine's memory
+    // Serial has no regions: a 1 MiB chunk is its own size.
+    expect(byteArrayHeapBytes(MIB, 512 * MIB, "Serial")).to.equal(MIB + 16);
+    expect(chunkedBufferHeapBytes(60 * MIB, MIB, 512 * MIB, "Serial")).to.equal(60 * (MIB + 16));
   });
 });
