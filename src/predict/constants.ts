@@ -264,9 +264,6 @@ export const JVM_NATIVE_BASE_MIB = 192;
  */
 export const GC_NATIVE_FRACTION = 1 / 32;
 
-/** JVM: the Serial collector's native memory per byte of heap: its card table, a byte a 512. */
-export const SERIAL_GC_NATIVE_FRACTION = 1 / 512;
-
 /**
  * JVM: the Serial collector's old generation is 2/3 of the heap (NewRatio 2). Measured here: a
  * 512 MiB executor under -XX:+UseSerialGC logged "tenured generation total 349568K". A
