@@ -420,38 +420,21 @@ describe("predict: Kubernetes pod limit against local-cluster", () => {
     // Measured on the pilot with memory cgroups (512 MiB heaps, 64 MiB overhead, limit 576 MiB):
     // build sides of 0.2 and 0.25 x the heap completed with executor heap peaks of 285 and 346
     // MiB (event log); 0.391 was killed (exit 137, one OOM kill per executor group).
-    const withOverhead = (ratio: number, overheadMiB: number): PredictInput => {
-      const input = pilotCell("broadcast", ratio, 0, "local-cluster");
-      return {
-        ...input,
-        parameters: { ...input.parameters, memoryOverhead: `${overheadMiB}m` },
-        sizing: { ...input.sizing, overheadMiB, podMemoryMiB: 512 + overheadMiB },
-        memoryLimitsEnforced: true,
-      };
-    };
-    expect(predict(withOverhead(0.2, 64)).outcome).to.equal("succeeded");
-    const killed = predict(withOverhead(0.391, 64));
+    expect(predict(limitedBroadcast(0.2, 64)).outcome).to.equal("succeeded");
+    const killed = predict(limitedBroadcast(0.391, 64));
     expect(killed.failureClass).to.equal("executor_container_oom");
     // Past the heap, the whole heap is in use: native 192 + 16 = 208 MiB against 64.
-    const full = predict(withOverhead(0.5, 64));
+    const full = predict(limitedBroadcast(0.5, 64));
     expect(full.bindingConstraint).to.equal("executor_container");
     expect(full.margin).to.be.closeTo(Math.log2(64 / 208), 1e-12);
     // With the 384 MiB floor the native part always fits: the heap runs out first.
-    expect(predict(withOverhead(0.5, 384)).failureClass).to.equal("executor_jvm_oom");
+    expect(predict(limitedBroadcast(0.5, 384)).failureClass).to.equal("executor_jvm_oom");
   });
 });
 
 describe("predict: the collector the executors run", () => {
   /** A built-in probe: 512 MiB heaps under the pilot's memory cgroups, so the Serial collector. */
-  const probe = (ratio: number, overheadMiB: number): PredictInput => {
-    const input = pilotCell("broadcast", ratio, 0, "local-cluster");
-    return {
-      ...input,
-      parameters: { ...input.parameters, memoryOverhead: `${overheadMiB}m` },
-      sizing: { ...input.sizing, overheadMiB, podMemoryMiB: 512 + overheadMiB },
-      memoryLimitsEnforced: true,
-    };
-  };
+  const probe = limitedBroadcast;
 
   it("rebuilds a broadcast in Serial's old generation, 2/3 of the heap", () => {
     // Forced to -XX:+UseSerialGC, 512 MiB executors failed reading the page at 0.32, 0.34 and
@@ -484,3 +467,17 @@ describe("predict: the collector the executors run", () => {
     expect(predict(probe(0.363, 64)).failureClass).to.equal("executor_container_oom");
   });
 });
+
+/**
+ * A pilot broadcast whose executors run in memory cgroups of heap + `overheadMiB`, as the
+ * built-in searches' probes do.
+ */
+function limitedBroadcast(ratio: number, overheadMiB: number): PredictInput {
+  const input = pilotCell("broadcast", ratio, 0, "local-cluster");
+  return {
+    ...input,
+    parameters: { ...input.parameters, memoryOverhead: `${overheadMiB}m` },
+    sizing: { ...input.sizing, overheadMiB, podMemoryMiB: 512 + overheadMiB },
+    memoryLimitsEnforced: true,
+  };
+}
