@@ -112,6 +112,8 @@ export const JAVA_ARRAY_HEADER_BYTES = 16;
  * 4 GiB (seen in the logs above: each chunk at every other 1 MiB region).
  */
 export const G1_TARGET_REGIONS = 2048;
+export const G1_MIN_REGION_BYTES = 1 * MIB;
+export const G1_MAX_REGION_BYTES = 32 * MIB;
 
 /**
  * JDK 17: the JVM picks G1 only on a "server-class machine", 2 CPUs and 2 GiB - 256 MiB of
@@ -123,8 +125,6 @@ export const G1_TARGET_REGIONS = 2048;
  * more CPUs and 2 GiB, run G1.
  */
 export const SERVER_CLASS_MIN_MEMORY_MIB = 2048 - 256;
-export const G1_MIN_REGION_BYTES = 1 * MIB;
-export const G1_MAX_REGION_BYTES = 32 * MIB;
 
 /**
  * Measured: heap an executor keeps live besides its tasks' results while it collects (Spark's
@@ -180,7 +180,7 @@ export const SMJ_IN_MEMORY_BUFFER_ROWS = 2_147_483_632;
  * `UnsafeRow.copy()`: a byte[] (16-byte header + the row) and an UnsafeRow object (40 bytes),
  * plus its slot in the ArrayBuffer (4 bytes, up to 8 with the buffer's doubling).
  */
-export const SMJ_BUFFERED_ROW_OVERHEAD_BYTES = 16 + 40 + 8;
+export const SMJ_BUFFERED_ROW_OVERHEAD_BYTES = JAVA_ARRAY_HEADER_BYTES + 40 + 8;
 
 // ---------------------------------------------------------------------------------------------
 // Workload (workloads/join_workload.py, workloads/README.md)
@@ -241,11 +241,12 @@ export const DEFAULT_DRIVER_BUILD_FACTOR = 5;
  * from on-heap data Spark does not account (a broadcast relation and its pieces, a sort-merge
  * key buffer): block manager and RPC state, task bookkeeping, G1's whole-region rounding of
  * humongous arrays (a relation's 4 MiB pieces take five 1 MiB regions; the collect's chunks are
- * counted on their own, with EXECUTOR_LIVE_HEAP_MIB). Assumed, not a Spark constant. Spark budgets 300 MiB for it (the reserved
- * memory), but that is a sizing rule: the pilot's broadcast 0.25 cells held 136 MiB of
- * relation plus 120 MiB of pieces in a 512 MiB heap, leaving at most 255 MiB, and its
- * sort-merge skew 1.2 cell buffered 153 MiB of one key beside a full 127 MiB execution pool,
- * leaving at most 232 MiB. 128 MiB is a round value below both; `calibrate` refits it.
+ * counted on their own, with EXECUTOR_LIVE_HEAP_MIB). Assumed, not a Spark constant. Spark
+ * budgets 300 MiB for it (the reserved memory), but that is a sizing rule: the pilot's
+ * broadcast 0.25 cells held 136 MiB of relation plus 120 MiB of pieces in a 512 MiB heap,
+ * leaving at most 255 MiB, and its sort-merge skew 1.2 cell buffered 153 MiB of one key beside
+ * a full 127 MiB execution pool, leaving at most 232 MiB. 128 MiB is a round value below both;
+ * `calibrate` refits it.
  */
 export const DEFAULT_EXECUTOR_HEAP_BASELINE_MIB = 128;
 

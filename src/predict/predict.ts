@@ -207,12 +207,19 @@ interface Derived {
 }
 
 /**
+ * Whether the executors run under a memory limit the kernel enforces: always on Kubernetes (the
+ * pod's), on local-cluster only when the pilot put them in memory cgroups.
+ */
+function memoryLimited(input: PredictInput): boolean {
+  return input.runner === "kubernetes" || input.memoryLimitsEnforced === true;
+}
+
+/**
  * The collector the cell's executor JVMs pick: the pod's or cgroup's limit is all they see when
  * there is one; without, the machine (assumed 2 CPUs and 2 GiB or more).
  */
 export function executorCollector(input: PredictInput): Collector {
-  const limited = input.runner === "kubernetes" || input.memoryLimitsEnforced === true;
-  return ergonomicCollector(limited ? input.sizing.podMemoryMiB : null);
+  return ergonomicCollector(memoryLimited(input) ? input.sizing.podMemoryMiB : null);
 }
 
 function derive(input: PredictInput): Derived {
@@ -320,14 +327,13 @@ function collectCheck(input: PredictInput, d: Derived): ConstraintCheck {
   const resultBytes = Math.ceil(
     Math.ceil(d.buildRows / tasks) * collectedRowBytes(d.payloadBytes, d.payloadKind),
   );
-  const collector = d.collector;
   const copyHeap = chunkedBufferHeapBytes(
     resultBytes,
     TASK_RESULT_CHUNK_BYTES,
     d.heapBytes,
-    collector,
+    d.collector,
   );
-  const chunkHeap = byteArrayHeapBytes(TASK_RESULT_CHUNK_BYTES, d.heapBytes, collector);
+  const chunkHeap = byteArrayHeapBytes(TASK_RESULT_CHUNK_BYTES, d.heapBytes, d.collector);
   const demand = sideBySide * TASK_RESULT_COPIES * copyHeap;
   return check({
     id: "executor_collect_heap",
@@ -339,7 +345,7 @@ function collectCheck(input: PredictInput, d: Derived): ConstraintCheck {
       `${sideBySide} of the build side's ${tasks} collect task(s) run side by side on an executor, each ` +
       `holding its ${formatBytes(resultBytes)} of compressed rows ${TASK_RESULT_COPIES} times (value, ` +
       `serialized value, serialized result) in 1 MiB chunks that take ${formatBytes(chunkHeap)} of ` +
-      `${collector} heap each, ${formatBytes(copyHeap)} a copy: ${formatBytes(demand)} needed, ` +
+      `${d.collector} heap each, ${formatBytes(copyHeap)} a copy: ${formatBytes(demand)} needed, ` +
       `${input.sizing.heapMiB} - ${EXECUTOR_LIVE_HEAP_MIB} MiB of heap available`,
   });
 }
@@ -408,48 +414,50 @@ function broadcastChecks(
     }),
   );
   const demand = broadcastHeapDemand(relation);
+  const room = rebuildRoom(input, d, calibration);
   checks.push(
-    d.collector === "G1"
-      ? check({
-          id: "executor_broadcast_heap",
-          scope: "executor",
-          demand,
-          capacity: d.heapBytes - calibration.executorHeapBaselineMiB * MIB,
-          failureClass: "executor_jvm_oom",
-          detail:
-            `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
-            `${formatBytes(relation.piecesBytes)} of fetched pieces: ${formatBytes(demand)} needed, ` +
-            `${input.sizing.heapMiB} - ${calibration.executorHeapBaselineMiB} MiB of heap available`,
-        })
-      : serialRebuildCheck(input, d, relation, demand),
+    check({
+      id: "executor_broadcast_heap",
+      scope: "executor",
+      demand,
+      capacity: room.bytes,
+      failureClass: "executor_jvm_oom",
+      detail:
+        `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
+        `${formatBytes(relation.piecesBytes)} of fetched pieces${room.where}: ${formatBytes(demand)} needed, ` +
+        room.available,
+    }),
   );
   return checks;
 }
 
 /**
- * Under Serial (a pod or cgroup under 1792 MiB) the relation's page, larger than the young
- * generation, is allocated in the old one, where the pieces it is read from were promoted:
- * both, and Spark's own live heap, must fit the old generation, 2/3 of the heap.
+ * The heap a rebuilt relation and its pieces may fill. G1: the whole heap less the calibrated
+ * baseline. Serial (a pod or cgroup under 1792 MiB): the relation's page, larger than the young
+ * generation, is allocated in the old one, where the pieces it is read from were promoted, so
+ * both and Spark's own live heap must fit the old generation, 2/3 of the heap.
  */
-function serialRebuildCheck(
+function rebuildRoom(
   input: PredictInput,
   d: Derived,
-  relation: ReturnType<typeof broadcastRelation>,
-  demand: number,
-): ConstraintCheck {
+  calibration: Calibration,
+): { bytes: number; where: string; available: string } {
+  if (d.collector === "G1") {
+    const baselineMiB = calibration.executorHeapBaselineMiB;
+    return {
+      bytes: d.heapBytes - baselineMiB * MIB,
+      where: "",
+      available: `${input.sizing.heapMiB} - ${baselineMiB} MiB of heap available`,
+    };
+  }
   const oldGenerationBytes = SERIAL_OLD_GENERATION_FRACTION * d.heapBytes;
-  return check({
-    id: "executor_broadcast_heap",
-    scope: "executor",
-    demand,
-    capacity: oldGenerationBytes - EXECUTOR_LIVE_HEAP_MIB * MIB,
-    failureClass: "executor_jvm_oom",
-    detail:
-      `each executor rebuilds the ${formatBytes(relation.relationBytes)} relation while holding its ` +
-      `${formatBytes(relation.piecesBytes)} of fetched pieces, both in the Serial collector's old ` +
-      `generation: ${formatBytes(demand)} needed, ${formatBytes(oldGenerationBytes)} (2/3 of ` +
-      `${input.sizing.heapMiB} MiB) - ${EXECUTOR_LIVE_HEAP_MIB} MiB available`,
-  });
+  return {
+    bytes: oldGenerationBytes - EXECUTOR_LIVE_HEAP_MIB * MIB,
+    where: ", both in the Serial collector's old generation",
+    available:
+      `${formatBytes(oldGenerationBytes)} (2/3 of ${input.sizing.heapMiB} MiB) - ` +
+      `${EXECUTOR_LIVE_HEAP_MIB} MiB available`,
+  };
 }
 
 function mapTasksOf(input: PredictInput): number {
@@ -579,7 +587,7 @@ export function constraintChecks(
   // A pod over its limit is killed whenever it gets there; the native part is there from the
   // start, so this is checked first. local-cluster executors have a limit only when the pilot
   // put them in memory cgroups (heap + overhead, like the pod).
-  if (input.runner === "kubernetes" || input.memoryLimitsEnforced === true) {
+  if (memoryLimited(input)) {
     checks.push(containerCheck(input, d, calibration));
   }
   if (d.strategy === "broadcast") checks.push(...broadcastChecks(input, d, calibration));
