@@ -18,16 +18,17 @@ const SRC_LAYERS = {
   kube: 3, // the Kubernetes reader: API objects and names, polling
   history: 3, // Spark's History Server: local command and cluster objects
   failure: 4, // the failure classifier and its vocabulary
-  experiment: 5, // cells and the objects they apply
+  experiment: 5, // cells: their parameters, sizes and placement on node groups
   results: 5, // the cell record schema and the workload's result line
+  render: 6, // a cell's launch, its Kubernetes objects and spark-submit; the compiled stack
   predict: 6, // the memory model's prediction of a cell's fate
-  runs: 6, // one cell on the cluster: apply, wait, read, classify, record
+  runs: 7, // one cell on the cluster: apply, wait, read, classify, record
   trace: 6, // a cell's event log read back into measured memory
-  pilot: 7, // the local pilot
-  cluster: 7, // an existing-cluster stack run on its cluster without Pulumi (`run`)
-  plan: 7, // what `plan` shows: cells, pools, predictions, cost bound
-  report: 7, // the report from results
-  cli: 8, // the command line
+  pilot: 8, // the local pilot
+  cluster: 8, // an existing-cluster stack run on its cluster without Pulumi (`run`)
+  plan: 8, // what `plan` shows: cells, pools, predictions, cost bound
+  report: 8, // the report from results
+  cli: 9, // the command line
 };
 
 /** Folders outside src/ that src/ never imports: the Pulumi program and the checks on it. */

@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { experimentSchema } from "../src/config/experiment";
 import { cellSpecs } from "../src/experiment/cells";
-import { WORKLOAD_SCRIPT_PATH } from "../src/experiment/workloadScript";
+import { WORKLOAD_SCRIPT_PATH } from "../src/render/workloadScript";
 import { findLocalSpark } from "../src/pilot/environment";
 import { planLocalCells } from "../src/pilot/localPlan";
 import { cellWorkDirs, prepareWorkDirs, sparkSubmitCommand } from "../src/pilot/sparkSubmit";

@@ -2,7 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { registeredResources, resetRegistrations } from "../test/mocks";
 import { devStackConfig } from "../test/helpers/devStack";
-import { compileStack } from "../src/experiment/compile";
+import { compileStack } from "../src/render/compile";
 import { runProgram } from "../stacks/program";
 
 const [mode, cellsText] = process.argv.slice(2);

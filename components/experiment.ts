@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Cell } from "../src/experiment/cells";
-import { lanePredecessors } from "../src/experiment/lanes";
-import type { ExperimentObjects } from "../src/experiment/objects";
+import { lanePredecessors } from "../src/render/lanes";
+import type { ExperimentObjects } from "../src/render/objects";
 import { cellRecordBase } from "../src/runs/cellRecord";
 import { NativeSparkRun } from "./nativeSparkRun";
 import { SparkApplicationRun } from "./sparkApplicationRun";

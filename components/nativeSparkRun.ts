@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { CellLaunch } from "../src/experiment/launch";
+import type { CellLaunch } from "../src/render/launch";
 import type { CellRecordBase } from "../src/runs/cellRecord";
 import { launchHash } from "../src/runs/runNative";
 import { checkoutModule } from "./checkoutModules";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { contentHash } from "../src/experiment/manifests";
+import { contentHash } from "../src/render/manifests";
 import type { CellRecordBase } from "../src/runs/cellRecord";
 import type { RunApplicationInput } from "../src/runs/runApplication";
 import type { SparkApplicationManifest } from "../src/spark/sparkApplication";

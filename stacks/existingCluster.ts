@@ -5,7 +5,7 @@ import { HistoryServer } from "../components/historyServer";
 import { SparkOperator } from "../components/sparkOperator";
 import { clusterAccess } from "../src/cluster/kubeconfig";
 import type { StackConfig } from "../src/config/stack";
-import { experimentEventLogStorage, stackSparkImage } from "../src/experiment/objects";
+import { experimentEventLogStorage, stackSparkImage } from "../src/render/objects";
 import { eventLogDirOf } from "../src/spark/eventLogStorage";
 import { namespaceManifest } from "../src/testbed/driverRbac";
 import { HISTORY_SERVER_NAME } from "../src/testbed/eventLogs";

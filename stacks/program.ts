@@ -4,8 +4,8 @@ import { ConfigError } from "../src/config/errors";
 import type { StackConfig } from "../src/config/stack";
 import type { PoolSpec } from "../src/testbed/pools";
 import { defineExistingCluster } from "./existingCluster";
-import { compileStack } from "../src/experiment/compile";
-import { readWorkloadScript } from "../src/experiment/workloadScript";
+import { compileStack } from "../src/render/compile";
+import { readWorkloadScript } from "../src/render/workloadScript";
 import { defineTestbed, type Testbed } from "./testbed";
 
 /** The stack outputs. */

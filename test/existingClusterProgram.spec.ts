@@ -12,7 +12,7 @@ import * as yaml from "js-yaml";
 import { registeredResources, resetRegistrations, valueOf, type RegisteredResource } from "./mocks";
 import { PROJECT_DIR } from "./helpers/devStack";
 import { readStackFile } from "../src/config/stackFile";
-import { compileStack } from "../src/experiment/compile";
+import { compileStack } from "../src/render/compile";
 import { launchHash } from "../src/runs/runNative";
 import { runProgram } from "../stacks/program";
 

@@ -7,8 +7,8 @@ import { registeredResources, resetRegistrations, valueOf, type RegisteredResour
 import { devStackConfig, devStackWith } from "./helpers/devStack";
 import { ConfigError } from "../src/config/errors";
 import { allocatableMemoryMiB } from "../src/core/machineTypes";
-import { compileStack } from "../src/experiment/compile";
-import { lanePredecessors } from "../src/experiment/lanes";
+import { compileStack } from "../src/render/compile";
+import { lanePredecessors } from "../src/render/lanes";
 import { DAEMONSET_RESERVE_MIB } from "../src/experiment/sizing";
 import { runPlan } from "../src/cli/planCommand";
 import { runProgram } from "../stacks/program";

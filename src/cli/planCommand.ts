@@ -1,8 +1,8 @@
 import { BYTES_PER_GIB, formatMiB } from "../core/quantity";
-import { compileStack, planStack } from "../experiment/compile";
-import { diffCells } from "../experiment/diff";
+import { compileStack, planStack } from "../render/compile";
+import { diffCells } from "../render/diff";
 import { planReport, type PlanRow, type PlanTotals } from "../plan/planReport";
-import { readWorkloadScript } from "../experiment/workloadScript";
+import { readWorkloadScript } from "../render/workloadScript";
 import { ConfigError, UsageError } from "../config/errors";
 import { readStackFileAtRef, readStackSource, resolveStackSource } from "../config/stackSource";
 import { renderTable } from "../core/textTable";

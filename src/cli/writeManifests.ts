@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { writeFilesStaged } from "../core/stagedWrite";
-import type { ExperimentObjects } from "../experiment/objects";
+import type { ExperimentObjects } from "../render/objects";
 
 /**
  * Writes every object as its own YAML file (`<kind>-<name>.yaml`), all or none: an

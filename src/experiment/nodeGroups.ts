@@ -10,8 +10,13 @@ import {
   SYSTEM_POOL_NAME,
   type PoolSpec,
 } from "../testbed/pools";
-import type { PodScheduling } from "./launch";
 import { DAEMONSET_RESERVE_MIB } from "./sizing";
+
+/** Which nodes a pod may run on. */
+export interface PodScheduling {
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  readonly tolerations: readonly Toleration[];
+}
 
 /** Nodes executors can be placed on together. */
 export interface NodeGroup {

@@ -8,7 +8,7 @@ import { sparkMemoryToMiB } from "../core/quantity";
 import { cellSpecs, isProbeOf, probeSpec, searchSpecs, type SearchSpec } from "../experiment/cells";
 import { predictedBoundary } from "../predict/boundary";
 import { predictionInput } from "../predict/fromCell";
-import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../experiment/workloadScript";
+import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../render/workloadScript";
 import type { CellResult } from "../results/cellResult";
 import { readStackSource, type StackSource } from "../config/stackSource";
 import { BUILTIN_PILOT_EXPERIMENT } from "./builtinExperiment";

@@ -5,8 +5,8 @@ import * as path from "node:path";
 import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
 import stableStringify from "fast-json-stable-stringify";
 import * as yaml from "js-yaml";
-import { contentHash } from "../experiment/manifests";
-import type { CellLaunch } from "../experiment/launch";
+import { contentHash } from "../render/manifests";
+import type { CellLaunch } from "../render/launch";
 import { classifyFailure } from "../failure/classifyFailure";
 import { evidenceFromNativeSubmission } from "../failure/kubernetesEvidence";
 import { deleteDriverPod, readDriverPod, readNativeCell } from "../kube/readNativeCell";
@@ -16,7 +16,7 @@ import {
   LAUNCH_HASH_ANNOTATION,
   nativeSubmission,
   driverPodName,
-} from "../experiment/nativeSubmission";
+} from "../render/nativeSubmission";
 import { runOutcome, type RunOutcome } from "./cellRecord";
 
 /** What a natively submitted run needs. */

@@ -13,8 +13,8 @@ import {
   type V1CustomResourceDefinition,
 } from "@kubernetes/client-node";
 import { expect } from "chai";
-import { compileStack } from "../../src/experiment/compile";
-import { contentHash } from "../../src/experiment/manifests";
+import { compileStack } from "../../src/render/compile";
+import { contentHash } from "../../src/render/manifests";
 import {
   createOrAdoptApplication,
   deleteApplication,

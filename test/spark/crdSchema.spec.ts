@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { expect } from "chai";
 import * as yaml from "js-yaml";
 import { writeManifests } from "../../src/cli/writeManifests";
-import { compileStack } from "../../src/experiment/compile";
+import { compileStack } from "../../src/render/compile";
 import { sparkApplicationValidator } from "../../src/spark/crdSchema";
 import { sparkPiManifest } from "../../src/testbed/sparkPi";
 import { devStackConfig } from "../helpers/devStack";

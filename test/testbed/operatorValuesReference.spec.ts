@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import * as yaml from "js-yaml";
-import { compileStack } from "../../src/experiment/compile";
+import { compileStack } from "../../src/render/compile";
 import { existingClusterOperatorValues, operatorValues } from "../../src/testbed/operatorValues";
 import { devStackConfig } from "../helpers/devStack";
 import { chartValuesText } from "../helpers/operatorReference";

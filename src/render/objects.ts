@@ -4,10 +4,10 @@ import { NODE_EVENT_LOG_MOUNT_PATH, type EventLogStorage } from "../spark/eventL
 import { gkeEventLogStorage } from "../testbed/eventLogs";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
 import { sparkImageRef } from "../testbed/mirror";
-import type { Cell } from "./cells";
+import type { Cell } from "../experiment/cells";
 import { cellLaunch, type CellLaunch, type ExperimentContext } from "./launch";
 import { sparkApplicationOf, workloadConfigMap, type ConfigMapManifest } from "./manifests";
-import type { PlacementTarget } from "./nodeGroups";
+import type { PlacementTarget } from "../experiment/nodeGroups";
 
 /** Every Kubernetes object an experiment applies, and how each cell is launched. */
 export interface ExperimentObjects {

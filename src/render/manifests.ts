@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Cell } from "./cells";
+import type { Cell } from "../experiment/cells";
 import {
   SPARK_APPLICATION_API_VERSION,
   SPARK_APPLICATION_KIND,

@@ -4,17 +4,14 @@
  * `spark-submit --deploy-mode cluster` are rendered from, so the two can never disagree on
  * memory, overhead, cores, placement, identity, workload or Spark settings.
  */
-import {
-  SPARK_SECURITY_CONTEXT,
-  type SecurityContext,
-  type Toleration,
-} from "../spark/sparkApplication";
+import { SPARK_SECURITY_CONTEXT, type SecurityContext } from "../spark/sparkApplication";
 import {
   eventLogPodParts,
   type EventLogPodParts,
   type EventLogStorage,
 } from "../spark/eventLogStorage";
-import type { Cell } from "./cells";
+import type { Cell } from "../experiment/cells";
+import type { PodScheduling } from "../experiment/nodeGroups";
 
 /** File name of the workload inside its ConfigMap and mount. */
 export const WORKLOAD_FILE = "join_workload.py";
@@ -29,12 +26,6 @@ export const WORKLOAD_VOLUME = "workload";
 
 /** How the image is pulled: a registry-less local cluster uses `Never`. */
 export type ImagePullPolicy = "IfNotPresent" | "Always" | "Never";
-
-/** Which nodes a pod may run on. */
-export interface PodScheduling {
-  readonly nodeSelector: Readonly<Record<string, string>>;
-  readonly tolerations: readonly Toleration[];
-}
 
 /** Resources and placement of the driver or of each executor. */
 export interface PodLaunch {

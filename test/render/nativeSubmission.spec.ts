@@ -1,16 +1,16 @@
 import * as path from "node:path";
 import { expect } from "chai";
 import { readStackFile } from "../../src/config/stackFile";
-import { compileStack } from "../../src/experiment/compile";
-import { cellLaunch, type ExperimentContext } from "../../src/experiment/launch";
-import { sparkApplicationOf } from "../../src/experiment/manifests";
+import { compileStack } from "../../src/render/compile";
+import { cellLaunch, type ExperimentContext } from "../../src/render/launch";
+import { sparkApplicationOf } from "../../src/render/manifests";
 import type { SparkApplicationManifest } from "../../src/spark/sparkApplication";
 import {
   DRIVER_CONTAINER,
   EXECUTOR_CONTAINER,
   nativeSubmission,
   type NativeSubmission,
-} from "../../src/experiment/nativeSubmission";
+} from "../../src/render/nativeSubmission";
 import { devStackConfig, PROJECT_DIR } from "../helpers/devStack";
 
 const target = {
