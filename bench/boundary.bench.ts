@@ -23,7 +23,8 @@ import {
   type Probe,
   type SearchRange,
 } from "../src/experiment/boundarySearch";
-import { isProbeOf, searchSpecs } from "../src/experiment/cells";
+import { isProbeOf } from "../src/experiment/cells";
+import { searchSpecs } from "../src/experiment/cellSpecs";
 import { accuracy } from "../src/predict/accuracy";
 import { predict } from "../src/predict/predict";
 import { inputFromRecord } from "../src/predict/records";

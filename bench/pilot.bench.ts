@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { experimentSchema } from "../src/config/experiment";
-import { cellSpecs } from "../src/experiment/cells";
+import { cellSpecs } from "../src/experiment/cellSpecs";
 import { WORKLOAD_SCRIPT_PATH } from "../src/render/workloadScript";
 import { findLocalSpark } from "../src/pilot/environment";
 import { planLocalCells } from "../src/pilot/localPlan";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SPARK_MEMORY_PATTERN, sparkMemoryToMiB } from "../core/quantity";
+import { mibToSparkMemory, sparkMemoryToMiB, type MiB } from "../core/quantity";
 import { strictObject, dnsLabel } from "./schemaHelpers";
 
 /** Join strategies a cell can force; `auto` gives no hint and lets Spark choose. */
@@ -13,12 +13,23 @@ export type JoinStrategy = (typeof JOIN_STRATEGIES)[number];
  */
 export const MIN_SPARK_HEAP_MIB = 450;
 
+/** A Spark memory size (`512m`, `4g`), validated and turned into MiB once, here. */
 const sparkMemory = (what: string, minMiB = 1) =>
   z
     .string({ error: `${what}: a Spark memory size such as 512m or 4g` })
-    .regex(SPARK_MEMORY_PATTERN, `${what}: a Spark memory size such as 512m or 4g`)
-    .refine((value) => (sparkMemoryToMiB(value) ?? 0) >= minMiB, {
-      error: `${what}: at least ${minMiB} MiB`,
+    .transform((value, ctx): MiB => {
+      const mib = sparkMemoryToMiB(value);
+      if (mib === undefined || mib < minMiB) {
+        ctx.addIssue({
+          code: "custom",
+          message:
+            mib === undefined
+              ? `${what}: a Spark memory size such as 512m or 4g`
+              : `${what}: at least ${minMiB} MiB`,
+        });
+        return z.NEVER;
+      }
+      return mib as MiB;
     });
 
 /** An axis: a non-empty list of distinct values (distinct after normalisation by `key`). */
@@ -74,9 +85,7 @@ const onOff = z
 
 /** The matrix: every combination of these values is a cell. */
 const axesSchema = strictObject({
-  executorMemory: axis(sparkMemory("executor memory", MIN_SPARK_HEAP_MIB), "executorMemory", (v) =>
-    sparkMemoryToMiB(v),
-  ),
+  executorMemory: axis(sparkMemory("executor memory", MIN_SPARK_HEAP_MIB), "executorMemory"),
   // Required unless search.tableRatio asks for a boundary search instead (checked below).
   tableRatio: axis(
     z.number({ error: "a number" }).gt(0, "a ratio above 0 (build-side size / executor heap)"),
@@ -94,9 +103,7 @@ const axesSchema = strictObject({
   executorCores: axis(executorCoresValue, "executorCores").default([DEFAULT_EXECUTOR_CORES]),
   // An explicit overhead (spark.executor.memoryOverhead) replaces the factor rule and its 384 MiB
   // floor, as in Spark: the way to put a cell's native memory against a smaller container limit.
-  memoryOverhead: axis(sparkMemory("memory overhead"), "memoryOverhead", (v) =>
-    sparkMemoryToMiB(v),
-  ).optional(),
+  memoryOverhead: axis(sparkMemory("memory overhead"), "memoryOverhead").optional(),
 });
 
 /** Settings every cell shares. */
@@ -107,8 +114,8 @@ const fixedSchema = strictObject({
     .min(1, "at least 1")
     .max(64, "at most 64")
     .default(2),
-  driverMemory: sparkMemory("driver memory", MIN_SPARK_HEAP_MIB).default("2g"),
-  probeSize: sparkMemory("probe-side size").default("1g"),
+  driverMemory: sparkMemory("driver memory", MIN_SPARK_HEAP_MIB).prefault("2g"),
+  probeSize: sparkMemory("probe-side size").prefault("1g"),
   keys: keysValue.default(100_000),
   partitions: partitionsValue.default(64),
   seed: z.number().int("a whole number").default(42),
@@ -191,14 +198,14 @@ export const AXIS_NAMES = [
 
 /** One exclusion: cells matching every key given are left out. */
 const exclusionSchema = strictObject({
-  executorMemory: z.string().optional(),
+  executorMemory: sparkMemory("executor memory").optional(),
   tableRatio: z.number().optional(),
   strategy: z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }).optional(),
   skew: z.number().optional(),
   aqe: onOff.optional(),
   memoryOverheadFactor: z.number().optional(),
   executorCores: z.number().optional(),
-  memoryOverhead: z.string().optional(),
+  memoryOverhead: sparkMemory("memory overhead").optional(),
 }).refine((e) => Object.values(e).some((v) => v !== undefined), {
   error: `an exclusion names at least one of ${AXIS_NAMES.join(", ")}`,
 });
@@ -263,15 +270,15 @@ export const experimentSchema = strictObject({
         continue;
       }
       const values = (experiment.axes[key] ?? []) as readonly unknown[];
-      const matches =
-        key === "executorMemory" || key === "memoryOverhead"
-          ? values.some((v) => sparkMemoryToMiB(v as string) === sparkMemoryToMiB(value as string))
-          : values.includes(value);
-      if (!matches) {
+      if (!values.includes(value)) {
+        const shown =
+          key === "executorMemory" || key === "memoryOverhead"
+            ? (values as MiB[]).map(mibToSparkMemory)
+            : values;
         ctx.addIssue({
           code: "custom",
           path: ["exclude", index, key],
-          message: `not a value of axes.${key} (${JSON.stringify(values)}), so this exclusion matches nothing`,
+          message: `not a value of axes.${key} (${JSON.stringify(shown)}), so this exclusion matches nothing`,
         });
       }
     }

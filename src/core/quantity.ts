@@ -21,6 +21,13 @@ const SPARK_UNITS: Readonly<Record<string, number>> = {
   t: MIB_PER_GIB * MIB_PER_GIB,
 };
 
+/**
+ * A memory size in whole MiB, as config validation produced it from a Spark spelling: the
+ * brand keeps a count of bytes or GiB from passing for one, and means nothing downstream has
+ * to parse the string again.
+ */
+export type MiB = number & { readonly unit: "MiB" };
+
 /** A Spark memory string such as `512m` or `4g` (what `spark.executor.memory` accepts). */
 export const SPARK_MEMORY_PATTERN = /^([1-9][0-9]*)([kmgt])$/i;
 

@@ -12,7 +12,8 @@ import {
   type ProbeRecord,
   type SearchStep,
 } from "../experiment/boundarySearch";
-import { probeSpec, type CellSpec, type SearchSpec } from "../experiment/cells";
+import type { CellSpec, SearchSpec } from "../experiment/cells";
+import { probeSpec } from "../experiment/cellSpecs";
 
 /** How a search ended. */
 export interface SearchResult {

@@ -1,6 +1,6 @@
 import { MIN_SPARK_HEAP_MIB, type ExperimentConfig } from "../config/experiment";
 import type { CellSpec, CellSizing } from "../experiment/cells";
-import { workloadArguments } from "../experiment/cells";
+import { workloadArguments } from "../experiment/cellSpecs";
 import { BYTES_PER_MIB, formatMiB } from "../core/quantity";
 
 /** Memory a JVM uses beyond its heap (metaspace, threads, direct buffers), budgeted per JVM. */

@@ -4,7 +4,8 @@ import type { PoolSpec } from "../testbed/pools";
 import type { ExperimentConfig } from "../config/experiment";
 import { predictionInput } from "../predict/fromCell";
 import { predict } from "../predict/predict";
-import type { CellPlan, CellSpec } from "../experiment/cells";
+import type { CellSpec } from "../experiment/cells";
+import type { CellPlan } from "../experiment/planCells";
 
 /** One row of `plan`: a cell, its memory and where it goes. */
 export interface PlanRow {

@@ -9,11 +9,8 @@
  * margin is log2(capacity / demand): +1 = twice the room needed, 0 = exactly at the boundary
  * (still predicted to succeed), -1 = needs twice what there is.
  */
-import {
-  SPARK_DEFAULT_TASK_MAX_FAILURES,
-  type CellParameters,
-  type CellSizing,
-} from "../experiment/cells";
+import type { CellParameters, CellSizing } from "../experiment/cells";
+import { SPARK_DEFAULT_TASK_MAX_FAILURES } from "../experiment/cellSpecs";
 import type { FailureClass } from "../failure/failureClass";
 import { BYTES_PER_GIB as GIB, BYTES_PER_MIB as MIB } from "../core/quantity";
 import type { Runner } from "../failure/runner";

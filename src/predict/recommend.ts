@@ -10,7 +10,7 @@ import {
   FIXED_DEFAULTS,
   type JoinStrategy,
 } from "../config/experiment";
-import { BYTES_PER_MIB as MIB, mibToSparkMemory, sparkMemoryToMiB } from "../core/quantity";
+import { BYTES_PER_MIB as MIB, mibToSparkMemory } from "../core/quantity";
 import type { CellParameters, CellSizing } from "../experiment/cells";
 import { memoryOverheadMiB } from "../experiment/sizing";
 import { MIN_EXECUTOR_HEAP_MIB, SAFE_MARGIN } from "./constants";
@@ -72,7 +72,7 @@ export function defaultHeapCandidatesMiB(): number[] {
 
 // An experiment's defaults: the cell `recommend` describes is one an experiment would run.
 const DEFAULT_OVERHEAD_FACTOR = DEFAULT_MEMORY_OVERHEAD_FACTOR;
-const DEFAULT_PROBE_BYTES = (sparkMemoryToMiB(FIXED_DEFAULTS.probeSize) ?? 0) * MIB;
+const DEFAULT_PROBE_BYTES = FIXED_DEFAULTS.probeSize * MIB;
 const DEFAULT_EXECUTOR_INSTANCES = FIXED_DEFAULTS.executorInstances;
 
 /** The cell `input` describes at a given heap. */

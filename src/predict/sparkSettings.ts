@@ -4,7 +4,7 @@
  * record) share, so a cell is predicted with the settings it ran with.
  */
 import type { CellParameters } from "../experiment/cells";
-import { joinSparkConf } from "../experiment/cells";
+import { joinSparkConf } from "../experiment/cellSpecs";
 import type { SparkSettings } from "./predict";
 
 const BYTE_UNITS: Readonly<Record<string, number>> = {

@@ -1,8 +1,13 @@
 import { parseConfig } from "../config/load";
 import { stackSchema, type StackConfig } from "../config/stack";
 import { planPools, type PoolSpec } from "../testbed/pools";
-import { expandCells, planCells, type Cell, type CellPlan } from "../experiment/cells";
-import { existingClusterPlacement, gkePlacement, type PlacementTarget } from "../experiment/nodeGroups";
+import type { Cell } from "../experiment/cells";
+import { expandCells, planCells, type CellPlan } from "../experiment/planCells";
+import {
+  existingClusterPlacement,
+  gkePlacement,
+  type PlacementTarget,
+} from "../experiment/nodeGroups";
 import { experimentObjects, type ExperimentObjects } from "./objects";
 
 /** A stack config taken all the way to what it would deploy, without deploying anything. */

@@ -11,6 +11,7 @@ import {
   type SearchStep,
 } from "../../src/experiment/boundarySearch";
 import type { CellParameters, SearchSpec } from "../../src/experiment/cells";
+import type { MiB } from "../../src/core/quantity";
 import { searchName } from "../../src/experiment/cells";
 
 const RANGE: SearchRange = { min: 0.05, max: 4, tolerance: 0.1 };
@@ -189,6 +190,7 @@ describe("boundary search: probes read from records", () => {
     name: searchName(parameters),
     experiment: "unit",
     parameters,
+    memory: { heapMiB: 512 as MiB },
     range: RANGE,
   };
   const record = (

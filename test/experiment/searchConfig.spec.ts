@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { ConfigError } from "../../src/config/errors";
 import { experimentSchema, type ExperimentConfig } from "../../src/config/experiment";
 import { parseConfig } from "../../src/config/load";
-import { cellSpecs, planCells, probeSpec, searchSpecs } from "../../src/experiment/cells";
+import { cellSpecs, probeSpec, searchSpecs } from "../../src/experiment/cellSpecs";
+import { planCells } from "../../src/experiment/planCells";
 
 const BASE = {
   name: "search",

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { experimentSchema } from "../../src/config/experiment";
-import { cellSpecs } from "../../src/experiment/cells";
+import { cellSpecs } from "../../src/experiment/cellSpecs";
 import { planLocalCells } from "../../src/pilot/localPlan";
 import { cellWorkDirs, sparkSubmitCommand } from "../../src/pilot/sparkSubmit";
 

@@ -12,7 +12,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { experimentSchema } from "../../src/config/experiment";
-import { cellSpecs, isProbeOf, searchSpecs } from "../../src/experiment/cells";
+import { isProbeOf } from "../../src/experiment/cells";
+import { cellSpecs, searchSpecs } from "../../src/experiment/cellSpecs";
 import { BUILTIN_PILOT_EXPERIMENT } from "../../src/pilot/builtinExperiment";
 import { accuracy, accuracyByRegion, type PredictedCell } from "../../src/predict/accuracy";
 import {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { experimentSchema } from "../../src/config/experiment";
-import { cellSpecs } from "../../src/experiment/cells";
+import { cellSpecs } from "../../src/experiment/cellSpecs";
 import { predictionInput } from "../../src/predict/fromCell";
 import { predict } from "../../src/predict/predict";
 import { inputFromRecord } from "../../src/predict/records";
