@@ -5,10 +5,9 @@ import { HistoryServer } from "../components/historyServer";
 import { SparkOperator } from "../components/sparkOperator";
 import { clusterAccess } from "../src/cluster/kubeconfig";
 import type { StackConfig } from "../src/config/stack";
-import { experimentEventLogStorage, stackSparkImage } from "../src/render/objects";
+import type { StackRuntime } from "../src/render/stackRuntime";
 import { eventLogDirOf } from "../src/spark/eventLogStorage";
 import { namespaceManifest } from "../src/testbed/driverRbac";
-import { HISTORY_SERVER_NAME } from "../src/testbed/eventLogs";
 import { existingClusterOperatorValues } from "../src/testbed/operatorValues";
 import type { Testbed } from "./testbed";
 
@@ -18,7 +17,7 @@ import type { Testbed } from "./testbed";
  * exists), the drivers' ServiceAccount, Role and RoleBinding, a History Server when event logs
  * are kept on the cluster, and, if asked, the Spark Operator's Helm release.
  */
-export function defineExistingCluster(config: StackConfig): Testbed {
+export function defineExistingCluster(config: StackConfig, runtime: StackRuntime): Testbed {
   const cluster = config.existingCluster;
   const access = clusterAccess(cluster);
   const name = "existing-cluster";
@@ -37,7 +36,7 @@ export function defineExistingCluster(config: StackConfig): Testbed {
   const afterNamespace = { ...opts, dependsOn: namespace ? [namespace] : [] };
   const rbac = new DriverRbac(
     `${name}-driver`,
-    { namespace: config.jobNamespace, serviceAccountName: config.driverServiceAccount },
+    { namespace: config.jobNamespace, serviceAccountName: runtime.identities.driverServiceAccount },
     afterNamespace,
   );
   const operator = cluster.installOperator
@@ -51,14 +50,14 @@ export function defineExistingCluster(config: StackConfig): Testbed {
         afterNamespace,
       )
     : undefined;
-  const storage = experimentEventLogStorage(config);
+  const storage = runtime.eventLog;
   const history = storage
     ? new HistoryServer(
         `${name}-history`,
         {
-          name: HISTORY_SERVER_NAME,
+          name: runtime.identities.historyServer,
           namespace: config.jobNamespace,
-          image: stackSparkImage(config),
+          image: runtime.sparkImage,
           storage,
           nodeSelector: cluster.drivers.nodeSelector,
         },
@@ -69,7 +68,6 @@ export function defineExistingCluster(config: StackConfig): Testbed {
     clusterName: pulumi.output(access.context),
     kubeconfig,
     provider,
-    sparkImage: stackSparkImage(config),
     ready: [rbac, ...(operator ? [operator] : []), ...(namespace ? [namespace] : [])],
     eventLogDir: storage ? eventLogDirOf(storage) : "",
     historyServer: history?.portForward ?? "",

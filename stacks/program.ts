@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Experiment } from "../components/experiment";
 import { ConfigError } from "../src/config/errors";
-import type { StackConfig } from "../src/config/stack";
-import type { PoolSpec } from "../src/testbed/pools";
 import { defineExistingCluster } from "./existingCluster";
-import { compileStack } from "../src/render/compile";
+import { compileStack, type CompiledStack } from "../src/render/compile";
 import { readWorkloadScript } from "../src/render/workloadScript";
 import { defineTestbed, type Testbed } from "./testbed";
 
@@ -49,7 +47,7 @@ export function runProgram(
 ): ProgramOutputs {
   const compiled = compileStack(raw, source, dependencies.workloadScript);
   const { config } = compiled;
-  const testbed = clusterOf(config, compiled.pools);
+  const testbed = clusterOf(compiled);
   const experiment =
     config.experiment && compiled.objects
       ? new Experiment(
@@ -77,7 +75,7 @@ export function runProgram(
         { machineType: p.machineType, memoryMiB: p.memoryMiB, allocatableMiB: p.allocatableMiB },
       ]),
     ),
-    sparkImage: testbed.sparkImage,
+    sparkImage: compiled.runtime.sparkImage,
     sparkPi: testbed.sparkPi?.run.record,
     eventLogs: testbed.eventLogDir,
     historyServer: testbed.historyServer,
@@ -87,10 +85,10 @@ export function runProgram(
 }
 
 /** The cluster the cells run on: a GKE testbed the stack builds, or one that exists already. */
-function clusterOf(config: StackConfig, pools: PoolSpec[]): Testbed {
-  return config.target === "existingCluster"
-    ? defineExistingCluster(config)
-    : defineTestbed(config, pools);
+function clusterOf({ config, pools, runtime }: CompiledStack): Testbed {
+  return runtime.target === "existingCluster"
+    ? defineExistingCluster(config, runtime)
+    : defineTestbed(config, pools, runtime);
 }
 
 /** A ConfigError as Pulumi should show it: the message, without a stack trace. */

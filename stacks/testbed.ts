@@ -11,16 +11,8 @@ import { NodePools } from "../components/nodePools";
 import { SparkOperator } from "../components/sparkOperator";
 import { SparkPi } from "../components/sparkPi";
 import type { TestbedConfig } from "../src/config/testbed";
-import {
-  EVENT_LOG_IDENTITIES,
-  EVENT_LOG_RETENTION_DAYS,
-  gkeEventLogStorage,
-  googleServiceAccountEmail,
-  googleServiceAccountId,
-  HISTORY_SERVER_NAME,
-  WORKLOAD_IDENTITY_ANNOTATION,
-} from "../src/testbed/eventLogs";
-import { sparkImageRef } from "../src/testbed/mirror";
+import type { StackRuntime } from "../src/render/stackRuntime";
+import { EVENT_LOG_RETENTION_DAYS, WORKLOAD_IDENTITY_ANNOTATION } from "../src/testbed/eventLogs";
 import { POOL_LABEL, SYSTEM_POOL_NAME, type PoolSpec } from "../src/testbed/pools";
 import { eventLogDirOf } from "../src/spark/eventLogStorage";
 import { sparkPiManifest } from "../src/testbed/sparkPi";
@@ -33,8 +25,6 @@ export interface Testbed {
   readonly kubeconfig: pulumi.Output<string>;
   /** Provider for Kubernetes resources in this cluster. */
   readonly provider: ClusterAccess["provider"];
-  /** Spark image reference through the mirror. */
-  readonly sparkImage: string;
   /** Resources a workload must wait for: operator (webhook) and driver RBAC. */
   readonly ready: pulumi.Resource[];
   /** The smoke test, when enabled. */
@@ -46,7 +36,11 @@ export interface Testbed {
 }
 
 /** Declares the whole testbed for a validated config and the pools planned from it. */
-export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[]): Testbed {
+export function defineTestbed(
+  config: TestbedConfig,
+  pools: readonly PoolSpec[],
+  runtime: Extract<StackRuntime, { target: "gke" }>,
+): Testbed {
   const name = config.clusterName;
   const identity = new NodeIdentity(`${name}-nodes`, {
     project: config.gcpProject,
@@ -66,8 +60,7 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
     pools,
   });
   const access = new ClusterAccess(`${name}-access`, { cluster: gke.cluster });
-  const storage = gkeEventLogStorage(config);
-  const historyAccountId = googleServiceAccountId(name, EVENT_LOG_IDENTITIES.history);
+  const { eventLog: storage, identities } = runtime;
   const eventLogs = new EventLogBucket(`${name}-events`, {
     project: config.gcpProject,
     location: config.location,
@@ -76,10 +69,13 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
     forceDestroy: !config.deletionProtection,
     namespace: config.jobNamespace,
     driver: {
-      accountId: googleServiceAccountId(name, EVENT_LOG_IDENTITIES.driver),
-      kubernetesServiceAccount: config.driverServiceAccount,
+      accountId: identities.google.driverAccountId,
+      kubernetesServiceAccount: identities.driverServiceAccount,
     },
-    history: { accountId: historyAccountId, kubernetesServiceAccount: HISTORY_SERVER_NAME },
+    history: {
+      accountId: identities.google.historyAccountId,
+      kubernetesServiceAccount: identities.historyServer,
+    },
   });
   const jars = new MavenMirror(`${name}-maven`, {
     project: config.gcpProject,
@@ -92,7 +88,7 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
     `${name}-driver`,
     {
       namespace: config.jobNamespace,
-      serviceAccountName: config.driverServiceAccount,
+      serviceAccountName: identities.driverServiceAccount,
       serviceAccountAnnotations: {
         [WORKLOAD_IDENTITY_ANNOTATION]: eventLogs.driverAccount.email,
       },
@@ -102,16 +98,13 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
   const history = new HistoryServer(
     `${name}-history`,
     {
-      name: HISTORY_SERVER_NAME,
+      name: identities.historyServer,
       namespace: config.jobNamespace,
-      image: storage.fetchImage,
+      image: runtime.sparkImage,
       storage,
       nodeSelector: { [POOL_LABEL]: SYSTEM_POOL_NAME },
       serviceAccountAnnotations: {
-        [WORKLOAD_IDENTITY_ANNOTATION]: googleServiceAccountEmail(
-          historyAccountId,
-          config.gcpProject,
-        ),
+        [WORKLOAD_IDENTITY_ANNOTATION]: identities.google.historyEmail,
       },
     },
     { provider: access.provider, dependsOn: [operator, eventLogs, jars, nodePools, mirror] },
@@ -131,12 +124,6 @@ export function defineTestbed(config: TestbedConfig, pools: readonly PoolSpec[])
     clusterName: gke.cluster.name,
     kubeconfig: access.kubeconfig,
     provider: access.provider,
-    sparkImage: sparkImageRef(
-      config.gcpProject,
-      config.location,
-      config.sparkImage,
-      config.sparkVersion,
-    ),
     ready,
     sparkPi,
     eventLogDir: eventLogDirOf(storage),

@@ -9,6 +9,7 @@ import {
   type PlacementTarget,
 } from "../experiment/nodeGroups";
 import { experimentObjects, type ExperimentObjects } from "./objects";
+import { stackRuntime, type StackRuntime } from "./stackRuntime";
 
 /** A stack config taken all the way to what it would deploy, without deploying anything. */
 export interface CompiledStack {
@@ -17,6 +18,8 @@ export interface CompiledStack {
   readonly pools: PoolSpec[];
   /** Where drivers and executors go. */
   readonly placement: PlacementTarget;
+  /** The image, event-log storage and identities every pod of the stack shares. */
+  readonly runtime: StackRuntime;
   /** The experiment's cells (empty without an experiment). */
   readonly cells: Cell[];
   /** The experiment's Kubernetes objects, when there is an experiment. */
@@ -49,14 +52,23 @@ export function compileStack(
 ): CompiledStack {
   const config = validateStackConfig(raw, source);
   const { pools, placement } = targetOf(config);
-  if (!config.experiment) return { config, pools, placement, cells: [] };
+  const runtime = stackRuntime(config);
+  if (!config.experiment) return { config, pools, placement, runtime, cells: [] };
   const cells = expandCells(config.experiment, placement, source);
   return {
     config,
     pools,
     placement,
+    runtime,
     cells,
-    objects: experimentObjects(config, config.experiment, cells, workloadScript(), placement),
+    objects: experimentObjects({
+      config,
+      experiment: config.experiment,
+      cells,
+      workloadScript: workloadScript(),
+      placement,
+      runtime,
+    }),
   };
 }
 
