@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KubeConfig } from "@kubernetes/client-node";
+import type { KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../kube/kubeConfig";
 import { UsageError } from "../config/errors";
 import type { ExistingClusterConfig } from "../config/existingCluster";
 
@@ -38,21 +39,11 @@ export function clusterAccess(
     );
   }
   const text = fs.readFileSync(file, "utf8");
-  const kubeConfig = new KubeConfig();
-  try {
-    kubeConfig.loadFromString(text);
-  } catch (error) {
-    throw new UsageError(`${file}: not a kubeconfig (${(error as Error).message.split("\n")[0]})`);
-  }
-  if (cluster.context) {
-    const names = kubeConfig.getContexts().map((c) => c.name);
-    if (!names.includes(cluster.context)) {
-      throw new UsageError(
-        `spark-at-scale:existingCluster.context: no context "${cluster.context}" in ${file}; it has ${names.join(", ") || "none"}`,
-      );
-    }
-    kubeConfig.setCurrentContext(cluster.context);
-  }
+  const kubeConfig = loadKubeConfig(text, {
+    source: file,
+    context: cluster.context,
+    contextKey: "spark-at-scale:existingCluster.context",
+  });
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) {
     throw new UsageError(

@@ -1,4 +1,5 @@
-import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../kube/kubeConfig";
 import { classifyFailure } from "../failure/classifyFailure";
 import { evidenceFromKubernetes } from "../failure/kubernetesEvidence";
 import { lastResultFields } from "../results/resultLine";
@@ -63,8 +64,7 @@ async function stopTimedOutCell(kubeConfig: KubeConfig, objects: CellObjects): P
  * unreachable cluster or a missing application throws.
  */
 export async function observeApplication(input: ObserveApplicationInput): Promise<RunOutcome> {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(input.kubeconfig);
+  const kubeConfig = loadKubeConfig(input.kubeconfig, { source: "the run's kubeconfig" });
   const wait = await waitForTerminalState(
     applicationStateReader(kubeConfig, input.namespace, input.name),
     {

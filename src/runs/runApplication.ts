@@ -1,4 +1,4 @@
-import { KubeConfig } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../kube/kubeConfig";
 import { createOrAdoptApplication, deleteApplication } from "../kube/applyApplication";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
 import type { RunOutcome } from "./cellRecord";
@@ -18,19 +18,13 @@ export interface RunApplicationInput {
   readonly pollSeconds: number;
 }
 
-function kubeConfigFrom(text: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(text);
-  return kubeConfig;
-}
-
 /**
  * Runs a SparkApplication to its end: creates it (or adopts the one an interrupted run left),
  * waits for a terminal state or the deadline, and classifies how it ended.
  */
 export async function runApplication(input: RunApplicationInput): Promise<RunOutcome> {
   await createOrAdoptApplication(
-    kubeConfigFrom(input.kubeconfig),
+    loadKubeConfig(input.kubeconfig, { source: "the run's kubeconfig" }),
     input.manifest,
     input.manifestHash,
   );
@@ -48,7 +42,7 @@ export async function removeApplication(
   input: Pick<RunApplicationInput, "kubeconfig" | "manifest">,
 ): Promise<void> {
   await deleteApplication(
-    kubeConfigFrom(input.kubeconfig),
+    loadKubeConfig(input.kubeconfig, { source: "the run's kubeconfig" }),
     input.manifest.metadata.namespace,
     input.manifest.metadata.name,
   );

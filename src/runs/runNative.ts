@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
+import { loadKubeConfig } from "../kube/kubeConfig";
 import stableStringify from "fast-json-stable-stringify";
 import * as yaml from "js-yaml";
 import { contentHash } from "../render/manifests";
@@ -45,13 +46,6 @@ export function launchHash(launch: CellLaunch): string {
 /** The hash pods launched before keys were sorted carry (keys in the order they were built). */
 function unsortedLaunchHash(launch: CellLaunch): string {
   return contentHash(JSON.stringify(launch));
-}
-
-function kubeConfigOf(text: string, context?: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromString(text);
-  if (context) kubeConfig.setCurrentContext(context);
-  return kubeConfig;
 }
 
 /** How spark-submit ended. */
@@ -144,7 +138,10 @@ function driverTimes(pod: V1Pod | undefined): { start: string | null; end: strin
  * driver log. A failed cell is a result; only an unreachable cluster or a conflicting pod throws.
  */
 export async function runNativeCell(input: NativeRunInput): Promise<RunOutcome> {
-  const kubeConfig = kubeConfigOf(input.kubeconfig, input.context);
+  const kubeConfig = loadKubeConfig(input.kubeconfig, {
+    source: "the run's kubeconfig",
+    context: input.context,
+  });
   const apiServer = kubeConfig.getCurrentCluster()?.server;
   if (!apiServer) throw new Error("the kubeconfig names no cluster server for its current context");
   const { launch } = input;
@@ -204,7 +201,7 @@ export async function removeNativeCell(
   input: Pick<NativeRunInput, "kubeconfig" | "context"> & { namespace: string; cell: string },
 ): Promise<void> {
   await deleteDriverPod(
-    kubeConfigOf(input.kubeconfig, input.context),
+    loadKubeConfig(input.kubeconfig, { source: "the run's kubeconfig", context: input.context }),
     input.namespace,
     driverPodName(input.cell),
   );
