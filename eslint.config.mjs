@@ -22,6 +22,7 @@ const SRC_LAYERS = {
   results: 5, // the cell record schema and the workload's result line
   render: 6, // a cell's launch, its Kubernetes objects and spark-submit; the compiled stack
   predict: 6, // the memory model's prediction of a cell's fate
+  campaign: 7, // one loop over an experiment's cells: store, lock, skip, progress, Ctrl-C, summary
   runs: 7, // one cell on the cluster: apply, wait, read, classify, record
   trace: 6, // a cell's event log read back into measured memory
   pilot: 8, // the local pilot

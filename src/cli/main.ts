@@ -14,7 +14,8 @@ import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
 import { runRecommend, type RecommendOptions } from "./recommendCommand";
 import { runReport, type ReportOptions } from "./reportCommand";
-import { runClusterCommand, type RunCommandOptions } from "./runCommand";
+import { runClusterCommand } from "./runCommand";
+import { withCampaignOptions, type CampaignCommandOptions } from "./campaignOptions";
 
 /** Builds the `spark-at-scale` command line. */
 export function buildCli(): Command {
@@ -42,28 +43,19 @@ export function buildCli(): Command {
       process.exitCode = runPlan(options);
     });
 
-  program
-    .command("pilot")
-    .description(
-      "Run an experiment's cells on this machine on Spark's local-cluster master (no cloud); " +
-        "with no --stack or --config, the built-in pilot matrix.",
-    )
-    .option("--stack <name>", "run the experiment of Pulumi.<name>.yaml")
-    .option("--config <file>", "run the experiment of this stack file")
+  withCampaignOptions(
+    program
+      .command("pilot")
+      .description(
+        "Run an experiment's cells on this machine on Spark's local-cluster master (no cloud); " +
+          "with no --stack or --config, the built-in pilot matrix.",
+      ),
+    "; bounded by --memory-budget",
+  )
     .option(
       "--scale <factor>",
       "multiply every memory and size by this (0 < factor <= 1); ratios are kept",
       "1",
-    )
-    .option("--rerun", "run cells again even if they have results")
-    .option(
-      "--concurrency <n>",
-      "cells at once (default: the experiment's; bounded by --memory-budget)",
-    )
-    .option("--results <dir>", "results folder", "results")
-    .option(
-      "--timeout-minutes <m>",
-      "per-cell timeout (default: the experiment's cellTimeoutMinutes)",
     )
     .option(
       "--memory-budget <size>",
@@ -78,24 +70,17 @@ export function buildCli(): Command {
       process.exitCode = await runPilotCommand(options);
     });
 
-  program
-    .command("run")
-    .description(
-      "Run an existing-cluster stack's cells on its cluster (spark-at-scale:target: existingCluster), " +
-        "without Pulumi: apply the namespace, driver RBAC and workload, then start each cell.",
-    )
-    .option("--stack <name>", "run the experiment of Pulumi.<name>.yaml")
-    .option("--config <file>", "run the experiment of this stack file")
-    .option("--rerun", "run cells again even if they have results")
-    .option("--concurrency <n>", "cells at once (default: the experiment's)")
-    .option("--results <dir>", "results folder", "results")
-    .option(
-      "--timeout-minutes <m>",
-      "per-cell timeout (default: the experiment's cellTimeoutMinutes)",
-    )
-    .action(async (options: RunCommandOptions) => {
-      process.exitCode = await runClusterCommand(options);
-    });
+  withCampaignOptions(
+    program
+      .command("run")
+      .description(
+        "Run an existing-cluster stack's cells on its cluster (spark-at-scale:target: existingCluster), " +
+          "without Pulumi: apply the namespace, driver RBAC and workload, then start each cell.",
+      ),
+    "",
+  ).action(async (options: CampaignCommandOptions) => {
+    process.exitCode = await runClusterCommand(options);
+  });
 
   program
     .command("report")

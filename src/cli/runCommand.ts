@@ -1,44 +1,45 @@
-import { runOnCluster } from "../cluster/runOnCluster";
+import { runOnCluster, type RunnableStack } from "../cluster/runOnCluster";
 import { UsageError } from "../config/errors";
-import { resolveStackSource } from "../config/stackSource";
+import { readStackSource, type StackSource } from "../config/stackSource";
 import { findLocalSpark } from "../pilot/environment";
-import { checkOutputFolder, numberOption } from "./options";
+import { compileStack } from "../render/compile";
+import { readWorkloadScript } from "../render/workloadScript";
+import {
+  campaignSettings,
+  interactiveTerminal,
+  type CampaignCommandOptions,
+} from "./campaignOptions";
 
-/** Options of `spark-at-scale run` as commander hands them over. */
-export interface RunCommandOptions {
-  readonly stack?: string;
-  readonly config?: string;
-  readonly rerun?: boolean;
-  readonly concurrency?: string;
-  readonly results: string;
-  readonly timeoutMinutes?: string;
+/** A stack file compiled, checked to be an existing-cluster stack with an experiment. */
+export function loadRunnableStack(source: StackSource): RunnableStack {
+  const compiled = compileStack(readStackSource(source), source.label, readWorkloadScript);
+  const { config, objects } = compiled;
+  if (config.target !== "existingCluster") {
+    throw new UsageError(
+      `${source.label}: run takes a stack with spark-at-scale:target: existingCluster; ` +
+        "a GKE stack runs its cells with `pulumi up`",
+    );
+  }
+  const experiment = config.experiment;
+  if (!experiment || !objects) {
+    throw new UsageError(`${source.label} declares no spark-at-scale:experiment to run`);
+  }
+  return { ...compiled, config: { ...config, experiment }, objects };
 }
 
-const number = (flag: string, value: string | undefined): number | undefined =>
-  value === undefined ? undefined : numberOption(flag, value);
-
 /** Runs `run`; returns the exit code (0 even when cells failed: failures are results). */
-export async function runClusterCommand(options: RunCommandOptions): Promise<number> {
-  const source = resolveStackSource(options);
-  if (!source) throw new UsageError("run needs --stack NAME or --config FILE");
-  checkOutputFolder("--results", options.results);
-  const concurrency = number("--concurrency", options.concurrency);
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new UsageError(`--concurrency ${concurrency}: a whole number of cells, 1 or more`);
-  }
-  const timeoutMinutes = number("--timeout-minutes", options.timeoutMinutes);
-  if (timeoutMinutes !== undefined && !(timeoutMinutes > 0)) {
-    throw new UsageError(`--timeout-minutes ${timeoutMinutes}: a number of minutes above 0`);
-  }
+export async function runClusterCommand(options: CampaignCommandOptions): Promise<number> {
+  const settings = campaignSettings(options);
+  if (!settings.source) throw new UsageError("run needs --stack NAME or --config FILE");
   await runOnCluster({
-    source,
-    rerun: options.rerun ?? false,
-    concurrency,
-    resultsDir: options.results,
-    timeoutMinutes,
+    compiled: loadRunnableStack(settings.source),
+    rerun: settings.rerun,
+    concurrency: settings.concurrency,
+    resultsDir: settings.resultsDir,
+    timeoutMinutes: settings.timeoutMinutes,
     sparkHome: () => findLocalSpark().sparkHome,
     print: (line) => console.log(line),
-    interactive: Boolean(process.stderr.isTTY) && !process.env.CI,
+    interactive: interactiveTerminal(),
   });
   return 0;
 }

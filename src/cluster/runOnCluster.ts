@@ -1,32 +1,32 @@
-import * as path from "node:path";
 import type { KubernetesObject } from "@kubernetes/client-node";
-import { UsageError } from "../config/errors";
-import { readStackSource, type StackSource } from "../config/stackSource";
+import { runCampaign } from "../campaign/runCampaign";
+import type { ExperimentConfig } from "../config/experiment";
 import type { Cell } from "../experiment/cells";
-import { compileStack } from "../render/compile";
-import { experimentEventLogStorage, stackSparkImage } from "../render/objects";
+import { historyServerObjects, portForwardCommand } from "../history/historyServerObjects";
+import { DEFAULT_HISTORY_PORT } from "../history/localHistoryServer";
+import type { CompiledStack } from "../render/compile";
 import type { CellLaunch } from "../render/launch";
 import { contentHash } from "../render/manifests";
-import { readWorkloadScript } from "../render/workloadScript";
+import type { ExperimentObjects } from "../render/objects";
 import type { CellResult } from "../results/cellResult";
-import { plainProgress, terminalProgress, type Progress } from "../results/progress";
-import { lockResults } from "../results/resultsLock";
-import { ResultsStore } from "../results/resultsStore";
-import { summarise, summaryText, type PilotSummary } from "../results/runSummary";
+import type { PilotSummary } from "../results/runSummary";
 import { cellRecord, cellRecordBase } from "../runs/cellRecord";
 import { runApplication } from "../runs/runApplication";
 import { runNativeCell } from "../runs/runNative";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
-import { historyServerObjects, portForwardCommand } from "../history/historyServerObjects";
-import { DEFAULT_HISTORY_PORT } from "../history/localHistoryServer";
 import { driverRbacManifests, namespaceManifest } from "../testbed/driverRbac";
-import { HISTORY_SERVER_NAME } from "../testbed/eventLogs";
 import { applyObjects } from "./applyObjects";
 import { clusterAccess, type ClusterAccess } from "./kubeconfig";
 
-/** Options of `spark-at-scale run`. */
+/** An existing-cluster stack with an experiment, compiled: what `run` runs. */
+export type RunnableStack = CompiledStack & {
+  readonly config: CompiledStack["config"] & { readonly experiment: ExperimentConfig };
+  readonly objects: ExperimentObjects;
+};
+
+/** Options of `spark-at-scale run`, checked by the CLI. */
 export interface ClusterRunOptions {
-  readonly source: StackSource;
+  readonly compiled: RunnableStack;
   /** Run finished cells again. */
   readonly rerun: boolean;
   /** Cells at once; default: the experiment's concurrency. */
@@ -48,19 +48,6 @@ export interface ClusterRun {
   readonly resultsFile: string;
   readonly records: CellResult[];
   readonly summary: PilotSummary;
-}
-
-/** Runs `work` on each item, at most `concurrency` at once. */
-async function inParallel<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-) {
-  const queue = [...items];
-  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  });
-  await Promise.all(workers);
 }
 
 /** Runs one cell the way the stack says cells start, to its record. */
@@ -100,34 +87,22 @@ async function runCell(
  * is waited for, not started again.
  */
 export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterRun> {
-  const raw = readStackSource(options.source);
-  const compiled = compileStack(raw, options.source.label, readWorkloadScript);
-  const { config, objects } = compiled;
-  if (config.target !== "existingCluster") {
-    throw new UsageError(
-      `${options.source.label}: run takes a stack with spark-at-scale:target: existingCluster; ` +
-        "a GKE stack runs its cells with `pulumi up`",
-    );
-  }
-  if (!config.experiment || !objects) {
-    throw new UsageError(`${options.source.label} declares no spark-at-scale:experiment to run`);
-  }
+  const { compiled } = options;
+  const { config, objects, runtime } = compiled;
   const experiment = config.experiment;
   const access = clusterAccess(config.existingCluster);
   const submission = config.existingCluster.submission;
   if (submission === "native") options.sparkHome(); // a missing pyspark is one message, up front
 
-  const dir = path.join(options.resultsDir, experiment.name);
-  const store = ResultsStore.open(dir);
-  const unlock = lockResults(dir);
-  const rbac = driverRbacManifests(config.jobNamespace, config.driverServiceAccount);
+  const { driverServiceAccount, historyServer } = runtime.identities;
+  const rbac = driverRbacManifests(config.jobNamespace, driverServiceAccount);
   // With event logs on the cluster, a History Server reads them; `kubectl port-forward` opens it.
-  const storage = objects.launches[0]?.eventLog && experimentEventLogStorage(config);
+  const storage = objects.launches[0]?.eventLog && runtime.eventLog;
   const history = storage
     ? historyServerObjects({
-        name: HISTORY_SERVER_NAME,
+        name: historyServer,
         namespace: config.jobNamespace,
-        image: stackSparkImage(config),
+        image: runtime.sparkImage,
         storage,
         nodeSelector: config.existingCluster.drivers.nodeSelector,
       })
@@ -140,51 +115,46 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
     timeoutSeconds: (options.timeoutMinutes ?? experiment.fixed.cellTimeoutMinutes) * 60,
     pollSeconds: options.pollSeconds ?? 5,
   };
-  const cells = compiled.cells;
-  const todo = cells.filter((cell) => options.rerun || !store.get(cell.name));
-  const progress: Progress = options.interactive
-    ? terminalProgress(cells.length)
-    : plainProgress(cells.length, options.print);
-  for (const cell of cells) if (!todo.includes(cell)) progress.skipped(cell.name);
-  const started = Date.now();
-  try {
-    await applyObjects(access.kubeConfig, [
-      namespaceManifest(config.jobNamespace),
-      rbac.serviceAccount,
-      rbac.role,
-      rbac.roleBinding,
-      objects.configMap,
-      ...(history ? [history.serviceAccount, history.deployment, history.service] : []),
-    ] as KubernetesObject[]);
-    if (history) {
-      options.print(
-        `History Server: ${portForwardCommand({ name: HISTORY_SERVER_NAME, namespace: config.jobNamespace })}, then http://127.0.0.1:${DEFAULT_HISTORY_PORT}`,
-      );
-    }
-    const index = new Map(cells.map((cell, i) => [cell.name, i]));
-    await inParallel(todo, options.concurrency ?? experiment.fixed.concurrency, async (cell) => {
-      const i = index.get(cell.name)!;
-      progress.started(cell.name);
-      const record = await runCell(
-        cell,
-        objects.launches[i],
-        objects.applications[i],
-        access,
-        submission,
-        timing,
-        options.sparkHome,
-      );
-      store.save(record);
-      progress.finished(record);
-    });
-  } finally {
-    progress.stop();
-    unlock();
-  }
-  const names = new Set(cells.map((c) => c.name));
-  const records = store.all().filter((r) => names.has(r.cell));
-  const summary = summarise(records, (Date.now() - started) / 1000);
-  options.print(summaryText(experiment.name, records, summary));
-  options.print(`results: ${store.file}`);
-  return { experiment: experiment.name, resultsFile: store.file, records, summary };
+  const index = new Map(compiled.cells.map((cell, i) => [cell.name, i]));
+  const run = await runCampaign({
+    experiment: experiment.name,
+    resultsDir: options.resultsDir,
+    cells: compiled.cells,
+    nameOf: (cell) => cell.name,
+    rerun: options.rerun,
+    concurrency: options.concurrency ?? experiment.fixed.concurrency,
+    print: options.print,
+    interactive: options.interactive,
+    runner: {
+      prepare: async () => {
+        await applyObjects(access.kubeConfig, [
+          namespaceManifest(config.jobNamespace),
+          rbac.serviceAccount,
+          rbac.role,
+          rbac.roleBinding,
+          objects.configMap,
+          ...(history ? [history.serviceAccount, history.deployment, history.service] : []),
+        ] as KubernetesObject[]);
+        if (history) {
+          options.print(
+            `History Server: ${portForwardCommand({ name: historyServer, namespace: config.jobNamespace })}, then http://127.0.0.1:${DEFAULT_HISTORY_PORT}`,
+          );
+        }
+      },
+      // A running cell keeps running on the cluster after Ctrl-C: the next run waits for it.
+      run: (cell) => {
+        const i = index.get(cell.name)!;
+        return runCell(
+          cell,
+          objects.launches[i],
+          objects.applications[i],
+          access,
+          submission,
+          timing,
+          options.sparkHome,
+        );
+      },
+    },
+  });
+  return { experiment: experiment.name, ...run };
 }

@@ -13,7 +13,8 @@ export interface Progress {
   stop(): void;
 }
 
-function outcomeText(record: CellResult): string {
+/** How a cell ended, in a few words: `FAILED executor_oom in 42s`. */
+export function outcomeText(record: CellResult): string {
   const seconds =
     record.durationSeconds === null ? "" : ` in ${Math.round(record.durationSeconds)}s`;
   return record.failureClass === "none"
