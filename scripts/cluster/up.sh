@@ -5,13 +5,8 @@
 # lacks: cold, about half an hour; warm, under a minute. Prints the admin kubeconfig's path.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/versions.env"
-. "$here/cluster.env"
-. "$here/lib.sh"
-. "$here/daemons.sh"
+. "$here/common.sh"
 . "$here/pki.sh"
-. "$here/configs.sh"
-. "$here/teardown.sh"
 
 check_prerequisites() {
   [ "$(uname -s)" = Linux ] || die "the test cluster runs on Linux only (this is $(uname -s))."

@@ -11,14 +11,32 @@ repo=$(cd "$here/../.." && pwd)
 . "$here/versions.env"
 . "$repo/scripts/cluster/lib.sh"
 
+# start_build MODULE WHAT DETAIL: checks for disk, says WHAT is being built, and empties MODULE,
+# the Go module folder it is built from.
+start_build() {
+  require_disk "$(go env GOCACHE)" 10 "building $2"
+  log "building $2 $3"
+  rm -rf "$1" && mkdir -p "$1"
+}
+
+# build_command MODULE PACKAGE DIR LDFLAGS: builds the main PACKAGE from MODULE (its go.mod
+# written) into DIR/bin, by way of DIR/bin.partial: an interrupted build leaves no binary there.
+build_command() {
+  local module=$1 package=$2 dir=$3 ldflags=$4 binary=${2##*/}
+  printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$package" >"$module/tools.go"
+  (cd "$module" && go mod tidy >/dev/null)
+  rm -rf "$dir/bin.partial" && mkdir -p "$dir/bin"
+  (cd "$module" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" \
+    -o "$dir/bin.partial/$binary" "$package")
+  mv "$dir/bin.partial/$binary" "$dir/bin/$binary" && rmdir "$dir/bin.partial"
+}
+
 command -v go >/dev/null || die "go is not on PATH; the Pulumi engine is built from the Go module proxy."
 
 cli_dir=$(cache_dir "pulumi-$PULUMI_VERSION")
 if [ ! -x "$cli_dir/bin/pulumi" ]; then
-  require_disk "$(go env GOCACHE)" 10 "building the Pulumi CLI"
-  log "building the Pulumi CLI $PULUMI_VERSION (cold: about 8 minutes on 2 cores)"
   module="$cli_dir/module"
-  rm -rf "$module" && mkdir -p "$module"
+  start_build "$module" "the Pulumi CLI" "$PULUMI_VERSION (cold: about 8 minutes on 2 cores)"
   cat >"$module/go.mod" <<GOMOD
 module spark-at-scale.local/pulumi-build
 
@@ -31,21 +49,15 @@ require (
 
 replace github.com/atotto/clipboard => ${PULUMI_CLIPBOARD_REPLACEMENT/@/ }
 GOMOD
-  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"\n' >"$module/tools.go"
-  (cd "$module" && go mod tidy >/dev/null)
-  rm -rf "$cli_dir/bin.partial" && mkdir -p "$cli_dir/bin"
-  (cd "$module" && CGO_ENABLED=0 go build -trimpath \
-    -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION" \
-    -o "$cli_dir/bin.partial/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
-  mv "$cli_dir/bin.partial/pulumi" "$cli_dir/bin/pulumi" && rmdir "$cli_dir/bin.partial"
+  build_command "$module" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi "$cli_dir" \
+    "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
 fi
 
 provider_dir=$(cache_dir "pulumi-kubernetes-$PULUMI_KUBERNETES_PROVIDER_MODULE")
 if [ ! -x "$provider_dir/bin/pulumi-resource-kubernetes" ]; then
-  require_disk "$(go env GOCACHE)" 10 "building the Pulumi Kubernetes provider"
-  log "building the Pulumi Kubernetes provider (module $PULUMI_KUBERNETES_PROVIDER_MODULE; cold: about 15 minutes on 2 cores)"
   work="$provider_dir/work"
-  rm -rf "$work" && mkdir -p "$work"
+  start_build "$work" "the Pulumi Kubernetes provider" \
+    "(module $PULUMI_KUBERNETES_PROVIDER_MODULE; cold: about 15 minutes on 2 cores)"
   module_zip_dir=$(cd "$work" && go mod download -json "github.com/pulumi/pulumi-kubernetes/provider/v4@$PULUMI_KUBERNETES_PROVIDER_MODULE" \
     | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
   # The module cache is read-only, and the provider's main package embeds files its generator
@@ -64,13 +76,8 @@ require github.com/pulumi/pulumi-kubernetes/provider/v4 $PULUMI_KUBERNETES_PROVI
 
 replace github.com/pulumi/pulumi-kubernetes/provider/v4 => ./provider
 GOMOD
-  printf '//go:build tools\n\npackage tools\n\nimport _ "github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes"\n' >"$work/tools.go"
-  (cd "$work" && go mod tidy >/dev/null)
-  rm -rf "$provider_dir/bin.partial" && mkdir -p "$provider_dir/bin"
-  (cd "$work" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" \
-    -o "$provider_dir/bin.partial/pulumi-resource-kubernetes" \
-    github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes)
-  mv "$provider_dir/bin.partial/pulumi-resource-kubernetes" "$provider_dir/bin/" && rmdir "$provider_dir/bin.partial"
+  build_command "$work" github.com/pulumi/pulumi-kubernetes/provider/v4/cmd/pulumi-resource-kubernetes \
+    "$provider_dir" "-s -w"
   rm -rf "$work/provider"
 fi
 

@@ -9,11 +9,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { RUN_PROVIDER_VERSION } from "../../components/providers/runProvider";
 import {
-  RUN_PROVIDER_VERSION,
   sparkApplicationRunProvider,
   type RunInputs,
-} from "../../components/sparkApplicationRun";
+} from "../../components/providers/sparkApplicationRunProvider";
 import { MANIFEST_HASH_ANNOTATION } from "../../src/kube/applyApplication";
 import { cellResultSchema } from "../../src/results/cellResult";
 import type { SparkApplicationManifest } from "../../src/spark/sparkApplication";
