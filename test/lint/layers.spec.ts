@@ -41,7 +41,7 @@ describe("the layering of src/ (SRC_LAYERS in eslint.config.mjs)", function () {
     const errors = layerErrors(messages);
     expect(errors).to.have.length(1);
     expect(errors[0]).to.match(
-      /^'\.\.\/cli\/main' import is restricted .* src\/report \(layer 7\) may not import src\/cli \(layer 8\)/,
+      /^'\.\.\/cli\/main' import is restricted .* src\/report \(layer 8\) may not import src\/cli \(layer 9\)/,
     );
     expect(errors[0]).to.match(/it may import src\/core, src\/config, .*src\/predict/);
   });
