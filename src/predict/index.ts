@@ -10,7 +10,6 @@ export {
   constraintChecks,
   DEFAULT_CALIBRATION,
   DEFAULT_SPARK_SETTINGS,
-  formatBytes,
   marginOf,
   predict,
 } from "./predict";

@@ -12,7 +12,8 @@
 import type { CellParameters, CellSizing } from "../experiment/cells";
 import { SPARK_DEFAULT_TASK_MAX_FAILURES } from "../experiment/cellSpecs";
 import type { FailureClass } from "../failure/failureClass";
-import { BYTES_PER_GIB as GIB, BYTES_PER_MIB as MIB } from "../core/quantity";
+import { formatBytes } from "../core/formatBytes";
+import { BYTES_PER_MIB as MIB } from "../core/quantity";
 import type { Runner } from "../failure/runner";
 import {
   DEFAULT_DRIVER_BUILD_FACTOR,
@@ -159,14 +160,6 @@ export function marginOf(capacity: number, demand: number): number {
   if (demand <= 0) return Number.POSITIVE_INFINITY;
   if (capacity <= 0) return Number.NEGATIVE_INFINITY;
   return Math.log2(capacity / demand);
-}
-
-/** Bytes for people: "136.4 MiB", "4.25 GiB". */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes)) return String(bytes);
-  const sign = bytes < 0 ? "-" : "";
-  const b = Math.abs(bytes);
-  return b >= GIB ? `${sign}${(b / GIB).toFixed(2)} GiB` : `${sign}${(b / MIB).toFixed(1)} MiB`;
 }
 
 function formatRows(rows: number): string {

@@ -79,6 +79,11 @@ export function pageCapacityBytes(usedBytes: number): number {
   return page;
 }
 
+/** What `rows` rows take in a relation's page: each row followed by its next pointer. */
+function usedPageBytes(rows: number, payloadBytes: number): number {
+  return rows * (rowBytesFor(payloadBytes) + ROW_POINTER_BYTES);
+}
+
 /** A broadcast relation, as the driver builds it and each executor rebuilds it. */
 export interface BroadcastRelation {
   readonly rows: number;
@@ -107,8 +112,7 @@ export function broadcastRelation(
   payloadBytes: number,
   kind: PayloadKind,
 ): BroadcastRelation {
-  const rowBytes = rowBytesFor(payloadBytes);
-  const usedBytes = rows * (rowBytes + ROW_POINTER_BYTES);
+  const usedBytes = usedPageBytes(rows, payloadBytes);
   const slots = nextPowerOfTwo(Math.max(1, rows));
   const range = Math.max(0, keys - 1);
   const dense = range < 2 * slots || range < DENSE_RANGE_FLOOR;
@@ -152,8 +156,7 @@ export function shuffledHashRelationPeak(
   keys: number,
   payloadBytes: number,
 ): ShuffledRelationPeak {
-  const rowBytes = rowBytesFor(payloadBytes);
-  const usedBytes = rows * (rowBytes + ROW_POINTER_BYTES);
+  const usedBytes = usedPageBytes(rows, payloadBytes);
   const pageBytes = pageCapacityBytes(usedBytes);
   const arrayLongs = Math.max(SHJ_INITIAL_ARRAY_LONGS, nextPowerOfTwo(ARRAY_LONGS_PER_KEY * keys));
   const arrayBytes = 8 * arrayLongs;

@@ -13,6 +13,7 @@ import { searchName } from "../experiment/cells";
 import { predictedBoundary, type PredictedBoundary } from "../predict/boundary";
 import { inputFromRecord, observedOutcome, type RecordFallback } from "../predict/records";
 import type { CellResult } from "../results/cellResult";
+import { skewAqeFacets } from "./charts";
 
 /**
  * A bracket wider than this factor (last pass to first failure) is not drawn as a boundary: the
@@ -196,13 +197,7 @@ export function boundaryCurveSpec(
   const measured = { filter: "datum.source === 'measured'" };
   const predicted = { filter: "datum.source === 'predicted'" };
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: `${strategy}: largest build side that passes`,
-    data: { values },
-    facet: {
-      row: { field: "skew", type: "nominal", title: null },
-      column: { field: "aqe", type: "nominal", title: null },
-    },
+    ...skewAqeFacets(`${strategy}: largest build side that passes`, values),
     spec: {
       width: 220,
       height: 160,

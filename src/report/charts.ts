@@ -28,6 +28,22 @@ export const FAILURE_CLASS_COLOUR = {
 } as const;
 
 /**
+ * The head of a chart of one panel per skew (rows) and AQE setting (columns): its schema, title
+ * and data, and the facets over the values' `skew` and `aqe` fields.
+ */
+export function skewAqeFacets(title: string, values: object[]) {
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    title,
+    data: { values },
+    facet: {
+      row: { field: "skew", type: "nominal", title: null },
+      column: { field: "aqe", type: "nominal", title: null },
+    },
+  } as const;
+}
+
+/**
  * The failure map of one join strategy: x = build side / executor heap, y = executor memory,
  * colour = failure class, one small multiple per skew (rows) and AQE setting (columns).
  * Repeats of a cell are drawn side by side (jittered) so none hides another.
@@ -46,13 +62,7 @@ export function failureMapSpec(records: readonly CellResult[], strategy: string)
       state: r.state,
     }));
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    title: `${strategy}: where cells fail`,
-    data: { values },
-    facet: {
-      row: { field: "skew", type: "nominal", title: null },
-      column: { field: "aqe", type: "nominal", title: null },
-    },
+    ...skewAqeFacets(`${strategy}: where cells fail`, values),
     spec: {
       width: 220,
       height: 140,

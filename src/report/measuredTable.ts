@@ -1,4 +1,4 @@
-import { formatBytes } from "../predict/predict";
+import { formatBytes } from "../core/formatBytes";
 import type { MeasuredRow } from "./measuredPeaks";
 
 /** Where each cell's application can be opened in the Spark UI. */
