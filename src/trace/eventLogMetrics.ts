@@ -4,6 +4,8 @@
  * durations. Pure: events in, the record's `metrics` part out.
  */
 import type { CellMetrics, ExecutorPeaks, JoinStage, StageSummary } from "../results/cellMetrics";
+import { asArray, asNumber, asObject, asString } from "./jsonFields";
+import type { Json } from "./jsonFields";
 import type { SparkEvent } from "./readEventLog";
 
 /** Spark's physical join operators, as node names in the SQL plan events. */
@@ -24,18 +26,6 @@ const SQL_PLAN_EVENTS = new Set([
 const REASON_CHARS = 300;
 /** Distinct task failure reasons kept, most frequent first. */
 const MAX_REASONS = 5;
-
-type Json = Record<string, unknown>;
-
-const asObject = (value: unknown): Json =>
-  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Json) : {};
-const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
-const asNumber = (value: unknown): number | undefined => {
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  return typeof n === "number" && Number.isFinite(n) ? n : undefined;
-};
-const asString = (value: unknown): string | undefined =>
-  typeof value === "string" ? value : undefined;
 
 const stageKey = (stageId: number, attempt: number) => `${stageId}.${attempt}`;
 
