@@ -2,7 +2,7 @@
 # The real-cluster suite (`npm run test:cluster`): builds what the cache lacks, starts the local
 # single-node Kubernetes (scripts/cluster), runs test/cluster/ against it, stops it and checks that
 # nothing of it is left on the machine. Root and Linux only; a cold run builds the Pulumi engine,
-# Kubernetes, CoreDNS and the Spark image (see the README for times), a warm one starts in seconds.
+# Kubernetes, CoreDNS and the Spark image (docs/development.md has the times), a warm one starts in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh

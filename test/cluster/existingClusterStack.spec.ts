@@ -9,7 +9,7 @@
  *    and each ending is checked from the real objects, kept as fixtures, predicted, and shown by
  *    the History Server; the driver's RBAC is proven with one permission taken away;
  * 3. an added table ratio runs only its cell, through a `kill -9` of `up` in the middle of it and
- *    the README's recovery; the state holds no path of the checkout; and `destroy` from another
+ *    the recovery in docs/existing-cluster.md; the state holds no path of the checkout; and `destroy` from another
  *    copy, after the first is gone, leaves nothing on the cluster.
  *
  * One flow, so each real Spark cell runs once: on two cores a cell takes one to two minutes.
@@ -416,7 +416,7 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
         );
       });
 
-      it("without `create` on configmaps, the driver is refused with the forbidden error the README describes", async () => {
+      it("without `create` on configmaps, the driver is refused with the forbidden error docs/existing-cluster.md describes", async () => {
         const withoutCreate = DRIVER_RULES.map((rule) =>
           rule.resources.includes("configmaps")
             ? { ...rule, verbs: rule.verbs.filter((verb) => verb !== "create") }
@@ -467,7 +467,7 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
       killTree(child.pid!);
       await new Promise((resolve) => child.once("exit", resolve));
 
-      // The README's recovery, step by step: release the lock the killed update left, update
+      // The recovery of docs/existing-cluster.md, step by step: release the lock the killed update left, update
       // again (the run adopts the driver pod its launch started), forget the pending create.
       resultOf(harness(cloneA, STACK, backend, ["cancel"]), "cancel");
       const up = resultOf(harness(cloneA, STACK, backend, ["up"]), "up after kill -9");

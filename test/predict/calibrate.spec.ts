@@ -10,7 +10,7 @@ import { pilotRecord, pilotRecords, variant } from "./helpers";
 /**
  * A broadcast of 512 MiB whose driver had only 1,800 MiB and still built it (the executors
  * then ran out of heap): it says the driver factor is at most (1800 - 300) / 512 = 2.93,
- * against the default 5. Absurd next to the README's 6 GiB for 1 GiB, and the pilot agrees
+ * against the default 5. Absurd next to workloads/README.md's 6 GiB for 1 GiB, and the pilot agrees
  * with it (its bounds are 5.41 and 21.7), so the fit moves to 2.93 whenever it is included.
  */
 function absurdDriverRecord(): CellResult {

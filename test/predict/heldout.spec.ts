@@ -4,7 +4,7 @@
  * predicted with the shipped constants. The 12-cell grid that was the built-in matrix before its
  * boundary searches (test/predict/fixtures/pilot-results.jsonl) is held to the same bar; the
  * built-in searches' probes (test/fixtures/predict/builtin-search/), cells chosen to sit on a
- * boundary, are held to it too. The README states the numbers asserted here, and its
+ * boundary, are held to it too. docs/prediction-accuracy.md states the numbers asserted here, and its
  * per-region table is checked against these records.
  */
 import { expect } from "chai";
@@ -66,12 +66,12 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     });
   });
 
-  it("gets the held-out cells right as often as the README says (19 of 21)", () => {
+  it("gets the held-out cells right as often as docs/prediction-accuracy.md says (19 of 21)", () => {
     const report = accuracy(shipped(heldOut));
     expect(report.cells).to.equal(HELD_OUT_CLAIM.cells);
     expect(report.outcomeAccuracy).to.equal(HELD_OUT_CLAIM.outcomesRight / HELD_OUT_CLAIM.cells);
     expect(report.classAccuracy).to.equal(HELD_OUT_CLAIM.classesRight / HELD_OUT_CLAIM.cells);
-    // The goal: 90 % outcome and 85 % class (README, "How good the predictions are").
+    // The goal: 90 % outcome and 85 % class (docs/prediction-accuracy.md).
     expect(report.outcomeAccuracy).to.be.at.least(0.9);
     expect(report.classAccuracy).to.be.at.least(0.85);
     expect(report.wrong.map((w) => w.cell)).to.deep.equal(HELD_OUT_CLAIM.wrong);
@@ -96,8 +96,7 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     // millisecond executor logs: refused with its neighbour's page still held), and Spark's
     // retry (spark.task.maxFailures = 2 in this matrix) ran alone on its executor and got the
     // whole pool. Whether a retry runs alone is timing: rerun, the AQE-on cell again completed
-    // on its retry and the AQE-off one was refused twice and failed (README, "How good the
-    // predictions are").
+    // on its retry and the AQE-off one was refused twice and failed (docs/prediction-accuracy.md).
     const byCell = new Map(heldOut.map((r) => [r.cell, r]));
     for (const name of ["m768m-shj-r0p25-s1p5-aqe-c2-1", "m768m-shj-r0p25-s1p5-noaqe-c2-1"]) {
       const prediction = predict(inputFromRecord(byCell.get(name)!));
@@ -108,7 +107,7 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     }
   });
 
-  it("gets the built-in searches' boundary probes right as often as the README says", () => {
+  it("gets the built-in searches' boundary probes right as often as docs/report.md says", () => {
     const experiment = experimentSchema.parse(BUILTIN_PILOT_EXPERIMENT);
     const probes = readResultsFile(path.join(BUILTIN_SEARCH, "results.jsonl"));
     const searches = searchSpecs(experiment);
@@ -159,14 +158,14 @@ describe("predict: held out (real Spark cells the constants were never fit on)",
     ]);
   });
 
-  it("states in the README the per-region accuracy these records give", () => {
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  it("states in docs/prediction-accuracy.md the per-region accuracy these records give", () => {
+    const doc = fs.readFileSync(path.join(ROOT, "docs", "prediction-accuracy.md"), "utf8");
     const table = regionTable(accuracyByRegion(shipped([...heldOut, ...builtin])));
-    expect(readme).to.contain(table);
+    expect(doc).to.contain(table);
   });
 });
 
-/** What the README claims for the built-in searches' probes (section "The report"). */
+/** What docs/report.md claims for the built-in searches' probes. */
 const PROBE_CLAIM = {
   cells: 11,
   outcomesRight: 10,
@@ -174,7 +173,7 @@ const PROBE_CLAIM = {
   wrong: ["m512m-bhj-r0p291-s0-aqe-oh64m-1"],
 };
 
-/** What the README claims for the held-out cells (section "How good the predictions are"). */
+/** What docs/prediction-accuracy.md claims for the held-out cells. */
 const HELD_OUT_CLAIM = {
   cells: 21,
   outcomesRight: 19,

@@ -4,7 +4,7 @@
 and the worker launches a real executor *process* (``CoarseGrainedExecutorBackend``) with
 ``-Xmx`` = spark.executor.memory = 512 MiB (450 MiB is Spark's floor). The workload broadcasts
 a 512 MiB build side, as large as that heap (the pilot's broadcasts fail from about 0.4 x the
-heap: README, "Boundary search instead of a grid").
+heap: docs/experiments.md, "Boundary search instead of a grid").
 
 Which JVM fails: a broadcast is first collected to the driver, which builds the hash relation
 and cuts it into torrent pieces, so the driver gets 3 GiB (it needs several times the table).
