@@ -3,7 +3,7 @@
  */
 import { FAILURE_CLASSES, type FailureClass } from "../failure/failureClass";
 import type { CellResult } from "../results/cellResult";
-import type { ConstraintId, Prediction } from "./predict";
+import type { ConstraintId, Prediction } from "./types";
 import { observedOutcome } from "./records";
 
 type Outcome = Prediction["outcome"];

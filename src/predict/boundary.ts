@@ -6,7 +6,8 @@
 import { BYTES_PER_MIB, mibToSparkMemory } from "../core/quantity";
 import { memoryOverheadMiB } from "../experiment/sizing";
 import type { FailureClass } from "../failure/failureClass";
-import { DEFAULT_CALIBRATION, predict, type Calibration, type PredictInput } from "./predict";
+import { DEFAULT_CALIBRATION, predict } from "./predict";
+import type { Calibration, PredictInput } from "./types";
 
 /** Where the predictor puts the boundary within a range of ratios. */
 export interface PredictedBoundary {

@@ -18,15 +18,9 @@
  */
 import { BYTES_PER_MIB as MIB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
-import {
-  constraintChecks,
-  DEFAULT_CALIBRATION,
-  executorCollector,
-  predict,
-  type Calibration,
-  type ConstraintCheck,
-  type Prediction,
-} from "./predict";
+import { executorCollector } from "./cellQuantities";
+import { constraintChecks, DEFAULT_CALIBRATION, predict } from "./predict";
+import type { Calibration, ConstraintCheck, Prediction } from "./types";
 import { inputFromRecord, observedOutcome, type RecordFallback } from "./records";
 
 /** One thing a finished cell says about a factor. */

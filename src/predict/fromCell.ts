@@ -1,6 +1,6 @@
 import type { ExperimentConfig } from "../config/experiment";
 import type { CellSpec } from "../experiment/cells";
-import type { PredictInput, Runner } from "./predict";
+import type { PredictInput, Runner } from "./types";
 import { sparkSettingsFromConf } from "./sparkSettings";
 
 /**

@@ -21,7 +21,7 @@ export type {
   Prediction,
   Runner,
   SparkSettings,
-} from "./predict";
+} from "./types";
 export { inputFromRecord, observedOutcome } from "./records";
 export type { RecordFallback } from "./records";
 export { recommendExecutorMemory, defaultHeapCandidatesMiB } from "./recommend";

@@ -14,14 +14,8 @@ import { BYTES_PER_MIB as MIB, mibToSparkMemory } from "../core/quantity";
 import type { CellParameters, CellSizing } from "../experiment/cells";
 import { memoryOverheadMiB } from "../experiment/sizing";
 import { MIN_EXECUTOR_HEAP_MIB, SAFE_MARGIN } from "./constants";
-import {
-  DEFAULT_CALIBRATION,
-  predict,
-  type Calibration,
-  type Prediction,
-  type Runner,
-  type SparkSettings,
-} from "./predict";
+import { DEFAULT_CALIBRATION, predict } from "./predict";
+import type { Calibration, Prediction, Runner, SparkSettings } from "./types";
 import type { PayloadKind } from "./relation";
 
 export interface RecommendInput {

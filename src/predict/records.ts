@@ -3,7 +3,7 @@
  * describes, and what the record says happened.
  */
 import { memoryLimitsEnforced, type CellResult } from "../results/cellResult";
-import type { PredictInput } from "./predict";
+import type { PredictInput } from "./types";
 import { cellSparkSettings } from "./sparkSettings";
 
 /** What to assume when a record has no workload line (it failed before the workload ran). */

@@ -5,7 +5,7 @@
  */
 import type { CellParameters } from "../experiment/cells";
 import { joinSparkConf } from "../experiment/cellSpecs";
-import type { SparkSettings } from "./predict";
+import type { SparkSettings } from "./types";
 
 const BYTE_UNITS: Readonly<Record<string, number>> = {
   "": 1,

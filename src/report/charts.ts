@@ -2,7 +2,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
-import type { Prediction } from "../predict/predict";
+import type { Prediction } from "../predict/types";
 
 /** One colour per failure class, the same in every chart: green for success, warm for memory. */
 const CLASS_COLOURS: Readonly<Record<string, string>> = {

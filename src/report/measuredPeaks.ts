@@ -5,7 +5,7 @@
  */
 import type { TopLevelSpec } from "vega-lite";
 import { JOIN_STRATEGIES } from "../config/experiment";
-import type { ConstraintId, Prediction } from "../predict/predict";
+import type { ConstraintId, Prediction } from "../predict/types";
 import type { CellMetrics } from "../results/cellMetrics";
 import type { CellResult } from "../results/cellResult";
 import { FAILURE_CLASS_COLOUR } from "./charts";

@@ -2,7 +2,8 @@ import { AXIS_NAMES, FIXED_DEFAULTS, JOIN_STRATEGIES } from "../config/experimen
 import { writeFilesStaged, type FileToWrite } from "../core/stagedWrite";
 import { accuracy, accuracyByRegion, type AccuracyReport } from "../predict/accuracy";
 import { leaveOneOut } from "../predict/calibrate";
-import { predict, type Prediction } from "../predict/predict";
+import { predict } from "../predict/predict";
+import type { Prediction } from "../predict/types";
 import { inputFromRecord } from "../predict/records";
 import type { CellResult } from "../results/cellResult";
 import {

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { JoinStrategy } from "../../src/config/experiment";
 import { memoryOverheadMiB } from "../../src/experiment/sizing";
-import type { PredictInput, Runner, SparkSettings } from "../../src/predict/predict";
+import type { PredictInput, Runner, SparkSettings } from "../../src/predict/types";
 import type { PayloadKind } from "../../src/predict/relation";
 import { cellResultSchema, type CellResult } from "../../src/results/cellResult";
 

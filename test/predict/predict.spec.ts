@@ -1,10 +1,6 @@
 import { expect } from "chai";
-import {
-  predict,
-  type ConstraintCheck,
-  type PredictInput,
-  type Prediction,
-} from "../../src/predict/predict";
+import { predict } from "../../src/predict/predict";
+import type { ConstraintCheck, PredictInput, Prediction } from "../../src/predict/types";
 import { inputFromRecord, observedOutcome } from "../../src/predict/records";
 import { cell, GIB, MIB, pilotCell, pilotRecords } from "./helpers";
 

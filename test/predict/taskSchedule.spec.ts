@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { predict, type PredictInput } from "../../src/predict/predict";
+import { predict } from "../../src/predict/predict";
+import type { PredictInput } from "../../src/predict/types";
 import { sparkSettingsFromConf } from "../../src/predict/sparkSettings";
 import { tasksSharingExecutor } from "../../src/predict/taskSchedule";
 import { cell, MIB } from "./helpers";
