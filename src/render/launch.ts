@@ -40,10 +40,11 @@ export interface PodLaunch {
   readonly scheduling: PodScheduling;
 }
 
-/** Everything that starts one cell's application. */
-export interface CellLaunch {
-  /** Application name: the cell's name. */
-  readonly name: string;
+/**
+ * Everything that starts one cell's application. Its name (the application's) and its Spark
+ * settings are the cell's own.
+ */
+export interface CellLaunch extends Pick<Cell, "name" | "sparkConf"> {
   readonly namespace: string;
   /** Labels on the application and on its driver and executor pods. */
   readonly labels: Readonly<Record<string, string>>;
@@ -53,8 +54,6 @@ export interface CellLaunch {
   /** The workload, as Spark names a file inside the image or a mounted volume. */
   readonly mainApplicationFile: string;
   readonly arguments: readonly string[];
-  /** The cell's Spark settings (AQE, join thresholds, retries). */
-  readonly sparkConf: Readonly<Record<string, string>>;
   /** Service account the driver runs as (it creates the executors). */
   readonly serviceAccount: string;
   /** ConfigMap holding the workload, mounted at WORKLOAD_MOUNT_PATH in every pod. */
