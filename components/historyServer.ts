@@ -4,10 +4,11 @@ import {
   historyServerObjects,
   portForwardCommand,
   type HistoryServerSpec,
+  type KubectlTarget,
 } from "../src/history/historyServerObjects";
 
-/** Inputs of HistoryServer: what historyServerObjects builds it from. */
-export type HistoryServerArgs = HistoryServerSpec;
+/** Inputs of HistoryServer: what historyServerObjects builds it from, and how kubectl reaches it. */
+export type HistoryServerArgs = HistoryServerSpec & { readonly kubectl?: KubectlTarget };
 
 /**
  * Spark's History Server in the cluster over the cells' event logs: the objects of
@@ -34,7 +35,7 @@ export class HistoryServer extends pulumi.ComponentResource {
       objects.service as unknown as k8s.core.v1.ServiceArgs,
       self,
     );
-    this.portForward = portForwardCommand(args);
+    this.portForward = portForwardCommand(args, args.kubectl);
     this.registerOutputs({ portForward: this.portForward });
   }
 }

@@ -60,6 +60,7 @@ export function defineExistingCluster(config: StackConfig, runtime: StackRuntime
           image: runtime.sparkImage,
           storage,
           nodeSelector: cluster.drivers.nodeSelector,
+          kubectl: { kubeconfig: access.file, context: access.context },
         },
         afterNamespace,
       )

@@ -106,6 +106,11 @@ export function defineTestbed(
       serviceAccountAnnotations: {
         [WORKLOAD_IDENTITY_ANNOTATION]: identities.google.historyEmail,
       },
+      // gcloud writes the context ClusterAccess names too, so the command works as printed.
+      kubectl: {
+        credentialsCommand: `gcloud container clusters get-credentials ${name} --location ${config.location} --project ${config.gcpProject}`,
+        context: `gke_${config.gcpProject}_${config.location}_${name}`,
+      },
     },
     { provider: access.provider, dependsOn: [operator, eventLogs, jars, nodePools, mirror] },
   );

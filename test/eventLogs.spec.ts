@@ -188,7 +188,7 @@ describe("event logs on GKE (dev stack under mocks)", () => {
   it("exports where the logs are and the command that opens the History Server", () => {
     expect(outputs.eventLogs).to.equal(`gs://${BUCKET}/events`);
     expect(outputs.historyServer).to.equal(
-      "kubectl -n spark-apps port-forward svc/spark-history 18080:18080",
+      "gcloud container clusters get-credentials spark-lab --location us-central1-a --project my-spark-lab && kubectl --context gke_my-spark-lab_us-central1-a_spark-lab -n spark-apps port-forward svc/spark-history 18080:18080",
     );
   });
 });

@@ -143,7 +143,10 @@ describe("existing-cluster program (Pulumi.local.yaml under mocks)", () => {
       hostPath?: { path: string };
     }[];
     expect(volumes.map((v) => v.hostPath?.path)).to.include("/var/lib/spark-at-scale/events");
-    expect(outputs.historyServer).to.match(/^kubectl -n spark-apps port-forward/);
+    // Runnable as printed on a machine without ~/.kube/config: the stack's kubeconfig and context.
+    expect(outputs.historyServer).to.equal(
+      `kubectl --kubeconfig ${kubeconfig} --context lab -n spark-apps port-forward svc/spark-history 18080:18080`,
+    );
     expect(outputs.pools).to.deep.equal({});
   });
 

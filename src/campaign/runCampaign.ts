@@ -62,6 +62,14 @@ export function experimentResultsDir(resultsDir: string, experiment: string): st
   return path.join(resultsDir, experiment);
 }
 
+/** What a run that had nothing to do prints: one line. */
+export function nothingRanLine(experiment: string, records: number, file: string): string {
+  return (
+    `experiment ${experiment}: nothing to run, all ${records} cells have results in ${file} ` +
+    "(--rerun runs them again; `spark-at-scale report` shows them)"
+  );
+}
+
 /** Runs a campaign to its end, or until Ctrl-C (then exits 130 with every record kept). */
 export async function runCampaign<C>(options: CampaignOptions<C>): Promise<CampaignRun> {
   const { runner, nameOf } = options;
@@ -94,7 +102,9 @@ export async function runCampaign<C>(options: CampaignOptions<C>): Promise<Campa
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
   const started = Date.now();
+  let ran = 0;
   const runCell = async (cell: C): Promise<CellResult> => {
+    ran += 1;
     const record = await runner.run(cell);
     store.save(record);
     return record;
@@ -102,23 +112,24 @@ export async function runCampaign<C>(options: CampaignOptions<C>): Promise<Campa
   try {
     await runner.prepare?.();
     const todo = options.cells.filter((cell) => options.rerun || !store.get(nameOf(cell)));
-    // A follow-up's cells are not known ahead: it says each in a line of its own.
-    progress =
-      options.interactive && options.cells.length > 0
+    if (todo.length > 0) {
+      // A follow-up's cells are not known ahead: it says each in a line of its own.
+      progress = options.interactive
         ? terminalProgress(options.cells.length)
         : plainProgress(options.cells.length, options.print);
-    for (const cell of options.cells) if (!todo.includes(cell)) progress.skipped(nameOf(cell));
-    const shown = progress;
-    await runScheduled(
-      todo,
-      options.concurrency,
-      async (cell) => {
-        shown.started(nameOf(cell));
-        shown.finished(await runCell(cell));
-      },
-      options.budget,
-    );
-    progress.stop();
+      for (const cell of options.cells) if (!todo.includes(cell)) progress.skipped(nameOf(cell));
+      const shown = progress;
+      await runScheduled(
+        todo,
+        options.concurrency,
+        async (cell) => {
+          shown.started(nameOf(cell));
+          shown.finished(await runCell(cell));
+        },
+        options.budget,
+      );
+      progress.stop();
+    }
     await runner.followUp?.(runCell, store);
   } finally {
     process.removeListener("SIGINT", stop);
@@ -132,7 +143,12 @@ export async function runCampaign<C>(options: CampaignOptions<C>): Promise<Campa
   }
   const records = store.all().filter(ours);
   const summary = summarise(records, (Date.now() - started) / 1000);
-  options.print(summaryText(options.experiment, records, summary));
-  options.print(`results: ${store.file}`);
+  if (ran === 0) {
+    // Earlier cells' times under "wall time 0s" read as if they had run now: say what happened.
+    options.print(nothingRanLine(options.experiment, records.length, store.file));
+  } else {
+    options.print(summaryText(options.experiment, records, summary));
+    options.print(`results: ${store.file}`);
+  }
   return { resultsFile: store.file, records, summary };
 }

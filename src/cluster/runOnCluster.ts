@@ -137,7 +137,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
         ] as KubernetesObject[]);
         if (history) {
           options.print(
-            `History Server: ${portForwardCommand({ name: historyServer, namespace: config.jobNamespace })}, then http://127.0.0.1:${DEFAULT_HISTORY_PORT}`,
+            `History Server: ${portForwardCommand({ name: historyServer, namespace: config.jobNamespace }, { kubeconfig: access.file, context: access.context })}, then http://127.0.0.1:${DEFAULT_HISTORY_PORT}`,
           );
         }
       },

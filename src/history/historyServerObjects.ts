@@ -112,12 +112,43 @@ export function historyServerSettings(
   };
 }
 
-/** The command to forward the History Server's UI to this machine. */
+/**
+ * How a printed kubectl command reaches the cluster: without them it would use whatever
+ * ~/.kube/config says, which on the user's machine may be another cluster or nothing.
+ */
+export interface KubectlTarget {
+  /** The kubeconfig file (`--kubeconfig`). */
+  readonly kubeconfig?: string;
+  /** Its context (`--context`). */
+  readonly context?: string;
+  /** A command that writes that kubeconfig first (GKE: `gcloud container clusters get-credentials …`). */
+  readonly credentialsCommand?: string;
+}
+
+/** A word as a POSIX shell reads it back: quoted only when it has to be. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The command to forward the History Server's UI to this machine, runnable as printed. */
 export function portForwardCommand(
   spec: Pick<HistoryServerSpec, "name" | "namespace" | "port">,
+  target: KubectlTarget = {},
 ): string {
   const port = spec.port ?? DEFAULT_HISTORY_PORT;
-  return `kubectl -n ${spec.namespace} port-forward svc/${spec.name} ${port}:${port}`;
+  const kubectl = [
+    "kubectl",
+    ...(target.kubeconfig ? ["--kubeconfig", target.kubeconfig] : []),
+    ...(target.context ? ["--context", target.context] : []),
+    "-n",
+    spec.namespace,
+    "port-forward",
+    `svc/${spec.name}`,
+    `${port}:${port}`,
+  ]
+    .map(shellWord)
+    .join(" ");
+  return target.credentialsCommand ? `${target.credentialsCommand} && ${kubectl}` : kubectl;
 }
 
 /**

@@ -34,7 +34,6 @@ import { compileStack } from "../../src/render/compile";
 import type { CellLaunch } from "../../src/render/launch";
 import { driverPodName } from "../../src/render/nativeSubmission";
 import { readWorkloadScript } from "../../src/render/workloadScript";
-import { DEFAULT_HISTORY_PORT } from "../../src/history/localHistoryServer";
 import { readNativeCell } from "../../src/kube/readNativeCell";
 import { findLocalSpark } from "../../src/pilot/environment";
 import { predict } from "../../src/predict/predict";
@@ -152,6 +151,8 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
   /** The output `cells` of the engine's first update. */
   let engineCells: Record<string, { failureClass: string; runner: string; state: string }> = {};
   let records: CellResult[] = [];
+  /** What the first `spark-at-scale run` printed (it names the History Server's command). */
+  let runOutput = "";
 
   const driversOf = async (): Promise<V1Pod[]> =>
     (await core.listNamespacedPod({ namespace })).items.filter(
@@ -221,6 +222,7 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
       const podsBefore = (await core.listNamespacedPod({ namespace })).items.length;
       const run = runCli(["run", "--stack", STACK, "--results", resultsDir]);
       expect(run.status, "spark-at-scale run exits 0: failed cells are results").to.equal(0);
+      runOutput = run.output;
       records = readRecords(resultsFile);
       expect(
         (await core.listNamespacedPod({ namespace })).items.length,
@@ -323,19 +325,24 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
       );
       const kubectl = process.env.SPARK_AT_SCALE_KUBECTL;
       expect(kubectl, "SPARK_AT_SCALE_KUBECTL names the cluster's kubectl").to.be.a("string");
-      const forward = spawn(
-        kubectl!,
-        [
-          "--kubeconfig",
-          clusterKubeconfigPath(),
-          "-n",
-          namespace,
-          "port-forward",
-          `svc/${HISTORY_SERVER_NAME}`,
-          `:${DEFAULT_HISTORY_PORT}`,
-        ],
-        { stdio: ["ignore", "pipe", "pipe"] },
-      );
+      // The command exactly as `run` printed it, on a machine without ~/.kube/config or
+      // $KUBECONFIG: it must name the stack's kubeconfig and context itself.
+      const printed = /History Server: (.+), then http:\/\/127\.0\.0\.1:(\d+)/.exec(runOutput);
+      expect(printed, "`run` prints the History Server's command").to.not.equal(null);
+      const [, command, printedPort] = printed!;
+      console.log(`      running as printed: ${command}`);
+      const home = fs.mkdtempSync(path.join(scratch, "home-"));
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        HOME: home,
+        PATH: `${path.dirname(kubectl!)}:${process.env.PATH ?? ""}`,
+      };
+      delete env.KUBECONFIG;
+      const forward = spawn("sh", ["-c", command], {
+        env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
       try {
         const port = await new Promise<number>((resolve, reject) => {
           let text = "";
@@ -344,7 +351,11 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
             const match = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(text);
             if (match) resolve(Number(match[1]));
           });
-          forward.on("exit", (code) => reject(new Error(`kubectl port-forward exited ${code}`)));
+          let errors = "";
+          forward.stderr.on("data", (chunk: Buffer) => (errors += chunk.toString()));
+          forward.on("exit", (code) =>
+            reject(new Error(`the printed command exited ${code}: ${errors.trim()}`)),
+          );
         });
         let names: string[] = [];
         await waitUntil(
@@ -371,8 +382,9 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
           jobs.map((job) => job.status),
           "the failed cell's jobs, read through the UI's API",
         ).to.include("FAILED");
+        expect(port, "it forwards the port it printed").to.equal(Number(printedPort));
       } finally {
-        forward.kill("SIGTERM");
+        killTree(forward.pid!);
       }
     });
 
@@ -380,6 +392,8 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
       const before = (await core.listNamespacedPod({ namespace })).items.length;
       const run = runCli(["run", "--stack", STACK, "--results", resultsDir]);
       expect(run.status).to.equal(0);
+      expect(run.output).to.match(/experiment local-endings: nothing to run, all 4 cells have results/);
+      expect(run.output).to.not.match(/wall time/);
       expect(readRecords(resultsFile)).to.deep.equal(records);
       expect((await core.listNamespacedPod({ namespace })).items.length).to.equal(before);
     });
