@@ -5,7 +5,7 @@
  * search's probes or a fine enough grid — so the chart needs no knowledge of how they were run.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { DEFAULT_EXECUTOR_CORES, DEFAULT_MEMORY_OVERHEAD_FACTOR } from "../config/experiment";
+import { DEFAULT_EXECUTOR_CORES } from "../config/experiment";
 import { sparkMemoryToMiB } from "../core/quantity";
 import { renderTable } from "../core/textTable";
 import { bracketOf, type Bracket } from "../experiment/boundarySearch";
@@ -13,6 +13,7 @@ import { searchName } from "../experiment/cells";
 import { predictedBoundary, type PredictedBoundary } from "../predict/boundary";
 import { inputFromRecord, observedOutcome, type RecordFallback } from "../predict/records";
 import type { CellResult } from "../results/cellResult";
+import { overheadLabel } from "./axes";
 import { skewAqeFacets } from "./charts";
 
 /**
@@ -44,13 +45,7 @@ export interface BoundaryPoint {
 
 function variantOf(r: CellResult): string {
   const p = r.parameters;
-  const parts = [
-    p.memoryOverhead !== null
-      ? `overhead ${p.memoryOverhead}`
-      : p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR
-        ? `overhead factor ${p.memoryOverheadFactor}`
-        : "overhead by Spark's rule",
-  ];
+  const parts = [overheadLabel(p)];
   if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`${p.executorCores} cores`);
   return parts.join(", ");
 }

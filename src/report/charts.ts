@@ -3,6 +3,7 @@ import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
 import type { Prediction } from "../predict/types";
+import { axesLabel, sweptAxes } from "./axes";
 
 /** One colour per failure class, the same in every chart: green for success, warm for memory. */
 const CLASS_COLOURS: Readonly<Record<string, string>> = {
@@ -29,7 +30,8 @@ export const FAILURE_CLASS_COLOUR = {
 
 /**
  * The head of a chart of one panel per skew (rows) and AQE setting (columns): its schema, title
- * and data, and the facets over the values' `skew` and `aqe` fields.
+ * and data, and the facets over the values' `skew` and `aqe` fields (a row's `skew` label may
+ * name more axes than skew).
  */
 export function skewAqeFacets(title: string, values: object[]) {
   return {
@@ -45,10 +47,11 @@ export function skewAqeFacets(title: string, values: object[]) {
 
 /**
  * The failure map of one join strategy: x = build side / executor heap, y = executor memory,
- * colour = failure class, one small multiple per skew (rows) and AQE setting (columns).
- * Repeats of a cell are drawn side by side (jittered) so none hides another.
+ * colour = failure class, one small multiple per skew and AQE setting — and per overhead and
+ * cores when the records sweep them, so two different cells never share a square.
  */
 export function failureMapSpec(records: readonly CellResult[], strategy: string): TopLevelSpec {
+  const rowAxes = sweptAxes(records).filter((axis) => axis === "overhead" || axis === "cores");
   const values = records
     .filter((r) => r.parameters.strategy === strategy)
     .map((r) => ({
@@ -56,7 +59,7 @@ export function failureMapSpec(records: readonly CellResult[], strategy: string)
       tableRatio: r.parameters.tableRatio,
       executorMemory: r.parameters.executorMemory,
       memoryMiB: sparkMemoryToMiB(r.parameters.executorMemory) ?? 0,
-      skew: `skew ${r.parameters.skew}`,
+      skew: axesLabel(r.parameters, ["skew", ...rowAxes]),
       aqe: r.parameters.aqe ? "AQE on" : "AQE off",
       failureClass: r.failureClass,
       state: r.state,

@@ -3,37 +3,50 @@ import { renderTable } from "../core/textTable";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
+import { axesLabel, overheadLabel, sweptAxes } from "./axes";
 
-/** Per strategy and executor memory: the smallest table ratio at which a cell failed. */
+/**
+ * Per strategy, executor memory and every other axis the records sweep (skew, AQE, overhead,
+ * cores): the smallest table ratio at which a cell failed.
+ */
 export function failureOnsets(records: readonly CellResult[]): string[] {
-  const groups = new Map<string, CellResult[]>();
+  const axes = sweptAxes(records);
+  const groups = new Map<string, { label: string; cells: CellResult[] }>();
   for (const r of records) {
-    const key = `${r.parameters.strategy}|${r.parameters.executorMemory}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
+    const p = r.parameters;
+    const label = [`${p.strategy} with ${p.executorMemory} executors`, axesLabel(p, axes)]
+      .filter(Boolean)
+      .join(", ");
+    const group = groups.get(label) ?? { label, cells: [] };
+    group.cells.push(r);
+    groups.set(label, group);
   }
-  return [...groups]
-    .sort(([a], [b]) => {
-      const [sa, ma] = a.split("|");
-      const [sb, mb] = b.split("|");
-      return sa.localeCompare(sb) || (sparkMemoryToMiB(ma) ?? 0) - (sparkMemoryToMiB(mb) ?? 0);
+  const order = (g: { label: string; cells: CellResult[] }) => g.cells[0].parameters;
+  return [...groups.values()]
+    .sort((a, b) => {
+      const pa = order(a);
+      const pb = order(b);
+      return (
+        pa.strategy.localeCompare(pb.strategy) ||
+        (sparkMemoryToMiB(pa.executorMemory) ?? 0) - (sparkMemoryToMiB(pb.executorMemory) ?? 0) ||
+        a.label.localeCompare(b.label)
+      );
     })
-    .map(([key, cells]) => {
-      const [strategy, memory] = key.split("|");
+    .map(({ label, cells }) => {
       const failed = cells
         .filter((c) => c.state !== "COMPLETED")
         .sort((a, b) => a.parameters.tableRatio - b.parameters.tableRatio);
       const passed = cells
         .filter((c) => c.state === "COMPLETED")
         .map((c) => c.parameters.tableRatio);
-      if (failed.length === 0)
-        return `${strategy} with ${memory} executors: no failure up to ratio ${Math.max(...passed)}`;
+      if (failed.length === 0) return `${label}: no failure up to ratio ${Math.max(...passed)}`;
       const first = failed[0];
       const largestPass =
         passed.length > 0
           ? Math.max(...passed.filter((p) => p < first.parameters.tableRatio), 0)
           : 0;
       return (
-        `${strategy} with ${memory} executors: first fails at ratio ${first.parameters.tableRatio} (${first.failureClass})` +
+        `${label}: first fails at ratio ${first.parameters.tableRatio} (${first.failureClass})` +
         (largestPass > 0 ? `, last passes at ${largestPass}` : "")
       );
     });
@@ -57,9 +70,11 @@ export function nonMonotonicRuns(records: readonly CellResult[]): string[] {
       p.aqe,
       p.executorCores,
       p.memoryOverheadFactor,
+      p.memoryOverhead,
     ].join("|");
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
+  const overheads = sweptAxes(records).includes("overhead");
   const lines: string[] = [];
   for (const cells of groups.values()) {
     const sorted = [...cells].sort((a, b) => a.parameters.tableRatio - b.parameters.tableRatio);
@@ -74,11 +89,23 @@ export function nonMonotonicRuns(records: readonly CellResult[]): string[] {
         : "";
     lines.push(
       `not monotonic: ${p.strategy} with ${p.executorMemory} executors, skew ${p.skew}, AQE ${p.aqe ? "on" : "off"}, ` +
-        `${p.executorCores} core(s): fails at ratio ${p.tableRatio} (${sorted[firstFail].failureClass}) ` +
+        `${p.executorCores} core(s)${overheads ? `, ${overheadLabel(p)}` : ""}: fails at ratio ${p.tableRatio} (${sorted[firstFail].failureClass}) ` +
         `but completes at ${laterPass.parameters.tableRatio}${why}`,
     );
   }
   return lines;
+}
+
+/** Completed cells whose executors failed and were replaced: how many, with which exit codes. */
+export function completedOnReplacements(records: readonly CellResult[]): string[] {
+  return records
+    .filter((r) => r.state === "COMPLETED" && r.executorFailures > 0)
+    .map(
+      (r) =>
+        `completed on replacements: ${r.cell} lost ${r.executorFailures} executor(s)` +
+        (r.evidence.exitCodes.length > 0 ? ` (exit ${r.evidence.exitCodes.join(", ")})` : "") +
+        "; Spark replaced them and retried their tasks",
+    );
 }
 
 const percent = (x: number) => (Number.isNaN(x) ? "n/a" : `${Math.round(x * 1000) / 10} %`);
@@ -111,13 +138,15 @@ export function classConfusionText(report: AccuracyReport): string {
 /**
  * Accuracy per region (strategy, AQE, cores) as a table: with the shipped constants, and
  * leave-one-out when given. A region's accuracy is of few cells: read it with its count.
+ * `recovered` counts the misses whose first executors failed as predicted and whose
+ * application completed on replacements, apart from plain misses.
  */
 export function regionTable(
   shipped: readonly RegionAccuracy[],
   leaveOneOut?: readonly RegionAccuracy[],
 ): string {
   const loo = new Map((leaveOneOut ?? []).map((r) => [regionLabel(r), r.report]));
-  const header = ["region", "cells", "outcome", "class"];
+  const header = ["region", "cells", "outcome", "class", "recovered"];
   if (leaveOneOut) header.push("outcome (LOO)", "class (LOO)");
   return renderTable(
     header,
@@ -127,6 +156,7 @@ export function regionTable(
         String(r.report.cells),
         percent(r.report.outcomeAccuracy),
         percent(r.report.classAccuracy),
+        String(r.report.recovered),
       ];
       const other = loo.get(regionLabel(r));
       if (leaveOneOut) {
@@ -140,6 +170,12 @@ export function regionTable(
   );
 }
 
+function recoveredNote(report: AccuracyReport): string {
+  return report.recovered > 0
+    ? `; ${report.recovered} of the misses had their first executors fail as predicted and completed on replacements`
+    : "";
+}
+
 /** The summary the report prints and puts on its page. */
 export function summaryLines(
   records: readonly CellResult[],
@@ -151,18 +187,22 @@ export function summaryLines(
       `${records.filter((r) => r.state !== "COMPLETED").length} failed`,
     ...failureOnsets(records),
     ...nonMonotonicRuns(records),
+    ...completedOnReplacements(records),
     ...(shipped
       ? [
           `predictor (shipped constants): outcome accuracy ${percent(shipped.outcomeAccuracy)}, ` +
-            `failure-class accuracy ${percent(shipped.classAccuracy)}`,
+            `failure-class accuracy ${percent(shipped.classAccuracy)}${recoveredNote(shipped)}`,
         ]
       : []),
     `predictor (leave-one-out): outcome accuracy ${percent(report.outcomeAccuracy)}, ` +
-      `failure-class accuracy ${percent(report.classAccuracy)}`,
+      `failure-class accuracy ${percent(report.classAccuracy)}${recoveredNote(report)}`,
     ...report.wrong.map(
       (w) =>
-        `  wrong: ${w.cell}: observed ${w.observed.failureClass}, predicted ${w.predicted.failureClass} ` +
-        `(${w.predicted.bindingConstraint}, margin ${w.predicted.margin.toFixed(2)})`,
+        `  ${w.recovered ? "recovered" : "wrong"}: ${w.cell}: observed ${w.observed.failureClass}, predicted ${w.predicted.failureClass} ` +
+        `(${w.predicted.bindingConstraint}, margin ${w.predicted.margin.toFixed(2)})` +
+        (w.recovered
+          ? ": its first executors failed as predicted and the application completed on replacements"
+          : ""),
     ),
   ];
 }

@@ -392,7 +392,9 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
       const before = (await core.listNamespacedPod({ namespace })).items.length;
       const run = runCli(["run", "--stack", STACK, "--results", resultsDir]);
       expect(run.status).to.equal(0);
-      expect(run.output).to.match(/experiment local-endings: nothing to run, all 4 cells have results/);
+      expect(run.output).to.match(
+        /experiment local-endings: nothing to run, all 4 cells have results/,
+      );
       expect(run.output).to.not.match(/wall time/);
       expect(readRecords(resultsFile)).to.deep.equal(records);
       expect((await core.listNamespacedPod({ namespace })).items.length).to.equal(before);

@@ -147,7 +147,9 @@ describe("pilot end to end (real Spark, local-cluster)", function () {
       .split("\n")
       .filter((line) => /nothing to run|done before|wall time/.test(line));
     expect(said).to.have.length(1);
-    expect(said[0]).to.match(/^experiment e2e: nothing to run, all 2 cells have results in .*results\.jsonl/);
+    expect(said[0]).to.match(
+      /^experiment e2e: nothing to run, all 2 cells have results in .*results\.jsonl/,
+    );
     expect(readRecords(results)).to.have.length(2);
   });
 });

@@ -64,9 +64,11 @@ describe("report", function () {
     expect(csv).to.have.length(13);
     expect(csv[0]).to.match(/^cell,experiment,runner,executorMemory,tableRatio,strategy/);
     expect(report.summary).to.include(
-      "broadcast with 512m executors: first fails at ratio 1 (executor_jvm_oom), last passes at 0.25",
+      "broadcast with 512m executors, skew 0: first fails at ratio 1 (executor_jvm_oom), last passes at 0.25",
     );
-    expect(report.summary).to.include("sort_merge with 512m executors: no failure up to ratio 1");
+    expect(report.summary).to.include(
+      "sort_merge with 512m executors, skew 1.2: no failure up to ratio 1",
+    );
     expect(report.accuracy.outcomeAccuracy).to.equal(1);
     expect(report.accuracy.classAccuracy).to.equal(1);
     const png = fs.readFileSync(path.join(dir, "pilot", "failure-map-broadcast.png"));

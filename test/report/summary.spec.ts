@@ -52,12 +52,12 @@ describe("report: summary, regions and the non-monotonic AQE case", () => {
     }));
     const table = regionTable(accuracyByRegion(pairs), accuracyByRegion(pairs)).split("\n");
     expect(table[0]).to.match(
-      /^region\s+cells\s+outcome\s+class\s+outcome \(LOO\)\s+class \(LOO\)$/,
+      /^region\s+cells\s+outcome\s+class\s+recovered\s+outcome \(LOO\)\s+class \(LOO\)$/,
     );
     expect(table.slice(2)).to.deep.equal([
-      "broadcast, AQE on, 1 core     4      100 %    100 %  100 %          100 %",
-      "shuffle_hash, AQE on, 1 core  4      100 %    100 %  100 %          100 %",
-      "sort_merge, AQE on, 1 core    4      100 %    100 %  100 %          100 %",
+      "broadcast, AQE on, 1 core     4      100 %    100 %  0          100 %          100 %",
+      "shuffle_hash, AQE on, 1 core  4      100 %    100 %  0          100 %          100 %",
+      "sort_merge, AQE on, 1 core    4      100 %    100 %  0          100 %          100 %",
     ]);
     const summary = summaryLines(records, accuracy(pairs), accuracy(pairs));
     expect(summary).to.include(
