@@ -35,6 +35,13 @@ function duration(seconds: number): string {
   return m > 0 ? `${m}m${String(s).padStart(2, "0")}s` : `${s}s`;
 }
 
+/** "2 (exit 52)": executors lost during the run, replaced when the cell completed; "-" for none. */
+function lostExecutors(r: CellResult): string {
+  if (r.executorFailures === 0) return "-";
+  const codes = r.evidence.exitCodes;
+  return `${r.executorFailures}` + (codes.length > 0 ? ` (exit ${codes.join(", ")})` : "");
+}
+
 /** The summary as the pilot prints it: one row per cell, then the totals. */
 export function summaryText(
   experiment: string,
@@ -42,7 +49,17 @@ export function summaryText(
   summary: PilotSummary,
 ): string {
   const table = renderTable(
-    ["cell", "strategy", "ratio", "skew", "join run", "state", "failure class", "time"],
+    [
+      "cell",
+      "strategy",
+      "ratio",
+      "skew",
+      "join run",
+      "state",
+      "failure class",
+      "lost executors",
+      "time",
+    ],
     records.map((r) => [
       r.cell,
       r.parameters.strategy,
@@ -51,9 +68,11 @@ export function summaryText(
       typeof r.workload?.joinOperator === "string" ? r.workload.joinOperator : "-",
       r.state,
       r.failureClass,
+      lostExecutors(r),
       r.durationSeconds === null ? "-" : duration(r.durationSeconds),
     ]),
   );
+  const recovered = records.filter((r) => r.state === "COMPLETED" && r.executorFailures > 0).length;
   const byClass = Object.entries(summary.failedByClass)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `${k} ${v}`)
@@ -63,6 +82,7 @@ export function summaryText(
     "",
     `experiment ${experiment}: ${summary.cells} cells, ${summary.succeeded} succeeded, ${summary.failed} failed` +
       (byClass ? ` (${byClass})` : "") +
+      (recovered > 0 ? `; ${recovered} completed on replacements of lost executors` : "") +
       `; wall time ${duration(summary.wallSeconds)}`,
   ].join("\n");
 }

@@ -2,6 +2,7 @@ import type { Cell, CellSizing, CellSpec } from "../experiment/cells";
 import type { Classification, FailureEvidence } from "../failure/evidence";
 import type { FinalState } from "../failure/finalState";
 import type { CellMetrics } from "../results/cellMetrics";
+import { executorLosses } from "../trace/executorLosses";
 import { CELL_RESULT_SCHEMA_VERSION, type CellResult } from "../results/cellResult";
 
 /** What a runner knows about a cell before it runs: the parts of its record fixed by config. */
@@ -61,7 +62,7 @@ function recordedState(evidence: FailureEvidence, classification: Classification
 export function runOutcome(facts: RunFacts): RunOutcome {
   const duration =
     facts.start && facts.end ? (Date.parse(facts.end) - Date.parse(facts.start)) / 1000 : null;
-  return {
+  const outcome: RunOutcome = {
     runner: facts.runner,
     state: recordedState(facts.evidence, facts.classification),
     failureClass: facts.classification.failureClass,
@@ -79,7 +80,28 @@ export function runOutcome(facts: RunFacts): RunOutcome {
     attempts: facts.attempts,
     executorFailures: facts.executorFailures,
     workload: facts.workload,
-    metrics: facts.metrics ?? null,
+    metrics: null,
+  };
+  return withMetrics(outcome, facts.metrics ?? null);
+}
+
+/**
+ * An outcome with the memory its event log showed, and the executors the log says were lost:
+ * pods of failed executors are gone once Spark replaced them, the log's removals are not, so a
+ * cell that completed on replacements still counts its lost executors and their exit codes.
+ */
+export function withMetrics(outcome: RunOutcome, metrics: CellMetrics | null): RunOutcome {
+  const losses = executorLosses(metrics);
+  return {
+    ...outcome,
+    metrics,
+    executorFailures: Math.max(outcome.executorFailures, losses.count),
+    evidence: {
+      ...outcome.evidence,
+      exitCodes: [...new Set([...outcome.evidence.exitCodes, ...losses.exitCodes])].sort(
+        (a, b) => a - b,
+      ),
+    },
   };
 }
 

@@ -12,12 +12,13 @@ export type MeasuredMemory =
  * The memory a finished application's event log in `eventLogDir` shows. A missing, unreadable
  * or truncated log is not an error of the cell: it gives no metrics and a message naming the
  * file, and the cell's record is written all the same. The log is named relative to
- * `relativeTo` (the experiment's results folder), so results can be moved as a whole.
+ * `relativeTo` (the experiment's results folder), so results can be moved as a whole; with
+ * `relativeTo` null (a cluster's logs, which stay where the cluster keeps them) by its path.
  */
 export function measuredMemory(
   eventLogDir: string,
   applicationId: string | null,
-  relativeTo: string,
+  relativeTo: string | null,
 ): MeasuredMemory {
   if (applicationId === null) {
     return { metrics: null, problem: "no Spark application id, so no event log to read" };
@@ -27,7 +28,7 @@ export function measuredMemory(
     return { metrics: null, problem: `no event log of ${applicationId} in ${eventLogDir}` };
   }
   try {
-    const label = path.relative(relativeTo, log.path);
+    const label = relativeTo === null ? log.path : path.relative(relativeTo, log.path);
     return { metrics: eventLogMetrics(readEventLog(log), label) };
   } catch (error) {
     if (error instanceof EventLogError) return { metrics: null, problem: error.message };
