@@ -5,6 +5,7 @@ import { FAILURE_CLASSES, type FailureClass } from "../failure/failureClass";
 import type { CellResult } from "../results/cellResult";
 import type { ConstraintId, Prediction } from "./types";
 import { observedOutcome } from "./records";
+import { LOST_EXECUTOR_EXIT } from "./replacement";
 
 type Outcome = Prediction["outcome"];
 const OUTCOMES: readonly Outcome[] = ["succeeded", "failed"];
@@ -21,6 +22,11 @@ export interface WrongPrediction {
   };
   /** True when only the class is wrong. */
   readonly outcomeRight: boolean;
+  /**
+   * The cell's first executors failed the way predicted (the class's exit code) and the
+   * application completed on their replacements: a miss of the outcome, not of the mechanism.
+   */
+  readonly recovered: boolean;
 }
 
 export interface AccuracyReport {
@@ -35,6 +41,22 @@ export interface AccuracyReport {
     readonly failureClass: Record<FailureClass, Record<FailureClass, number>>;
   };
   readonly wrong: readonly WrongPrediction[];
+  /** Of the wrong ones, how many are `recovered`: counted apart from plain misses. */
+  readonly recovered: number;
+}
+
+/**
+ * True when the prediction was an executor lost the way it says and the cell completed on
+ * replacements: its record shows lost executors with the class's exit code.
+ */
+export function recoveredAsPredicted(observed: CellResult, predicted: Prediction): boolean {
+  const exit = LOST_EXECUTOR_EXIT[predicted.failureClass];
+  return (
+    exit !== undefined &&
+    observed.state === "COMPLETED" &&
+    observed.executorFailures > 0 &&
+    observed.evidence.exitCodes.includes(exit)
+  );
 }
 
 function zeros<K extends string>(keys: readonly K[]): Record<K, number> {
@@ -77,6 +99,7 @@ export function accuracy(pairs: readonly PredictedCell[]): AccuracyReport {
           margin: predicted.margin,
         },
         outcomeRight,
+        recovered: recoveredAsPredicted(observed, predicted),
       });
     }
   }
@@ -87,6 +110,7 @@ export function accuracy(pairs: readonly PredictedCell[]): AccuracyReport {
     classAccuracy: n === 0 ? Number.NaN : classesRight / n,
     confusion: { outcome, failureClass },
     wrong,
+    recovered: wrong.filter((w) => w.recovered).length,
   };
 }
 

@@ -282,3 +282,18 @@ export const SERIAL_OLD_GENERATION_FRACTION = 2 / 3;
  * pilot cell that succeeded (shuffle hash 0.25 with skew 1.2: 0.40).
  */
 export const SAFE_MARGIN = 0.25;
+
+// ---------------------------------------------------------------------------------------------
+// Lost executors (core/.../scheduler/TaskSetManager.scala: a lost executor's tasks are retried)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The lowest margin (log2 capacity / demand) at which an executor lost to a constraint can be
+ * replaced by one that completes. Spark replaces a lost executor and retries its tasks; the
+ * replacement meets the same demand, so whether it gets through is timing (what the JVM holds
+ * when the demand peaks), not size — within a factor of two. Measured on the pilot's 64 MiB
+ * overhead broadcasts (test/fixtures/predict/builtin-search): at -0.48 the first executors
+ * were killed three times and the cell completed on replacements; at -1.46 and -1.70 every
+ * replacement was killed too.
+ */
+export const REPLACEMENT_MARGIN_FLOOR = -1;

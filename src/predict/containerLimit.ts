@@ -25,8 +25,6 @@ export interface ContainerLimit extends DemandAndCapacity {
   readonly podMemoryMiB: number;
   /** The limit's room for the native part: the overhead plus the heap not in use. */
   readonly roomMiB: number;
-  /** The executor is killed and Spark retries its tasks on a replacement. */
-  readonly killedAndRetried: boolean;
 }
 
 /**
@@ -80,6 +78,5 @@ export function containerLimit(
     overheadMiB,
     podMemoryMiB: input.sizing.podMemoryMiB,
     roomMiB,
-    killedAndRetried: roomMiB < nativeMiB && quantities.settings.taskMaxFailures > 1,
   };
 }

@@ -51,11 +51,7 @@ function containerDetail(n: ContainerLimit): string {
     (n.heapInUseMiB < n.heapMiB
       ? ` plus the ${(n.heapMiB - n.heapInUseMiB).toFixed(0)} MiB of heap the broadcast leaves unused`
       : "") +
-    ` (limit ${n.podMemoryMiB} MiB)` +
-    (n.killedAndRetried
-      ? `; Spark replaces a killed executor and retries its tasks (spark.task.maxFailures > 1), ` +
-        `and near this boundary a replacement can complete (timing, not size)`
-      : "")
+    ` (limit ${n.podMemoryMiB} MiB)`
   );
 }
 

@@ -16,8 +16,9 @@ import { broadcastChecks } from "./broadcastChecks";
 import { cellQuantities, memoryLimited } from "./cellQuantities";
 import { CONSTRAINTS, marginOf } from "./constraints";
 import { containerLimit } from "./containerLimit";
-import { DEFAULT_CALIBRATION } from "./defaults";
+import { DEFAULT_CALIBRATION, DEFAULT_SPARK_SETTINGS } from "./defaults";
 import { constraintDetail, predictionExplanation, type ConstraintNumbers } from "./explain";
+import { replacementOutlook, replacementWords } from "./replacement";
 import { shuffledHashChecks } from "./shuffledHashChecks";
 import { sortMergeChecks } from "./sortMergeChecks";
 import type { Calibration, ConstraintCheck, PredictInput, Prediction } from "./types";
@@ -69,12 +70,19 @@ export function predict(
   const failing = checks.find((c) => c.demand > c.capacity);
   const binding = failing ?? checks.reduce((a, b) => (b.margin < a.margin ? b : a));
   const failureClass = failing ? failing.failureClass : "none";
+  const { taskMaxFailures } = { ...DEFAULT_SPARK_SETTINGS, ...input.settings };
+  const replacement = replacementOutlook(failing, taskMaxFailures);
+  const explanation = predictionExplanation(input, failing, binding);
   return {
     outcome: failing ? "failed" : "succeeded",
     failureClass,
     margin: binding.margin,
     bindingConstraint: binding.id,
-    explanation: predictionExplanation(input, failing, binding),
+    replacement,
+    explanation:
+      failing && replacement
+        ? `${explanation}; ${replacementWords(replacement, failing.failureClass, taskMaxFailures)}`
+        : explanation,
     checks,
     calibration: {
       driverBuildFactor: calibration.driverBuildFactor,

@@ -6,6 +6,7 @@ import type { CellParameters, CellSizing } from "../experiment/cells";
 import type { FailureClass } from "../failure/failureClass";
 import type { Runner } from "../failure/runner";
 import type { PayloadKind } from "./relation";
+import type { ReplacementOutlook } from "./replacement";
 import type { AqeSettings } from "./shuffleTasks";
 
 /** Where a cell runs: Kubernetes pods have a memory limit, local-cluster processes none. */
@@ -91,6 +92,11 @@ export interface Prediction {
   readonly margin: number;
   /** The first constraint that fails, or the tightest one when none does. */
   readonly bindingConstraint: ConstraintId;
+  /**
+   * When the binding constraint fails by losing its executor (exit 52 or 137): whether Spark's
+   * replacement can complete the cell (see replacement.ts); null otherwise.
+   */
+  readonly replacement: ReplacementOutlook | null;
   /** One line with the numbers. */
   readonly explanation: string;
   /** Every constraint checked, in the order the job meets them. */

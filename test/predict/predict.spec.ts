@@ -451,16 +451,22 @@ describe("predict: the collector the executors run", () => {
     expect(g1.capacity).to.equal((512 - 128) * MIB);
   });
 
-  it("predicts a small pod's first executors killed, and says a replacement can complete", () => {
+  it("predicts a small pod's first executors killed, and whether a replacement can complete", () => {
     // The built-in probes with a 64 MiB overhead (576 MiB cgroups, Serial): the pilot's cgroup
     // records show the first executors OOM-killed at 0.233 (2 kills), 0.243 (1) and 0.291 (3),
     // which completed on replacement executors, and at 0.303, 0.363 and 0.454, which failed.
     // The check predicts the first executors: killed from 0.234 up.
-    const killed = checkOf(predict(probe(0.291, 64)), "executor_container");
-    expect(killed.margin).to.be.below(0);
-    expect(killed.detail).to.contain("a replacement can complete");
+    const near = predict(probe(0.291, 64));
+    expect(checkOf(near, "executor_container").margin).to.be.below(0);
+    expect(near.replacement).to.equal("can complete");
+    expect(near.explanation).to.contain("a replacement can complete (timing, not size)");
     expect(checkOf(predict(probe(0.2, 64)), "executor_container").margin).to.be.above(0);
-    expect(predict(probe(0.363, 64)).failureClass).to.equal("executor_container_oom");
+    expect(predict(probe(0.2, 64)).replacement).to.equal(null);
+    // Past twice the room every replacement is killed too: 0.363 and 0.454 failed.
+    const far = predict(probe(0.363, 64));
+    expect(far.failureClass).to.equal("executor_container_oom");
+    expect(far.replacement).to.equal("fails again");
+    expect(far.explanation).to.contain("a replacement meets more than twice its room");
   });
 });
 
