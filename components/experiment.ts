@@ -29,6 +29,8 @@ export interface ExperimentArgs {
    * or Spark's own spark-submit from the machine running Pulumi (a cluster without it).
    */
   readonly submission: "operator" | "native";
+  /** A node folder of the cells' event logs on this machine: records read their memory from it. */
+  readonly eventLogDir?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export class Experiment extends pulumi.ComponentResource {
         timeoutSeconds: args.timeoutSeconds,
         pollSeconds: POLL_SECONDS,
         base: cellRecordBase(cell),
+        ...(args.eventLogDir ? { eventLogDir: args.eventLogDir } : {}),
       };
       runs.push(
         args.submission === "native"

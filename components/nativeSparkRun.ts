@@ -14,6 +14,8 @@ export interface NativeSparkRunArgs {
   readonly timeoutSeconds: number;
   readonly pollSeconds: number;
   readonly base: CellRecordBase;
+  /** A node folder of event logs on this machine: the record's measured memory is read from it. */
+  readonly eventLogDir?: string;
 }
 
 /** One cell run by native spark-submit to its end, with its record as the output `record`. */
@@ -29,6 +31,7 @@ export class NativeSparkRun extends pulumi.dynamic.Resource {
       timeoutSeconds: args.timeoutSeconds,
       pollSeconds: args.pollSeconds,
       base: args.base,
+      ...(args.eventLogDir ? { eventLogDir: args.eventLogDir } : {}),
     };
     const props = cellRunProps(args.kubeconfig, run);
     super(nativeSparkRunProvider, name, props, opts, "spark-at-scale", "NativeSparkRun");

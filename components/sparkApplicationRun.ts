@@ -17,6 +17,8 @@ export interface SparkApplicationRunArgs {
   readonly pollSeconds: number;
   /** For a cell: its fixed record fields. */
   readonly base?: CellRecordBase;
+  /** A node folder of event logs on this machine: the record's measured memory is read from it. */
+  readonly eventLogDir?: string;
 }
 
 /** One SparkApplication, run to its end, with how it ended as the output `record`. */
@@ -31,6 +33,7 @@ export class SparkApplicationRun extends pulumi.dynamic.Resource {
       timeoutSeconds: args.timeoutSeconds,
       pollSeconds: args.pollSeconds,
       base: args.base,
+      ...(args.eventLogDir ? { eventLogDir: args.eventLogDir } : {}),
     };
     const props = cellRunProps(args.kubeconfig, run);
     super(sparkApplicationRunProvider, name, props, opts, "spark-at-scale", "SparkApplicationRun");

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Experiment } from "../components/experiment";
+import { eventLogFolderHere } from "../src/cluster/clusterEventLogs";
 import { ConfigError } from "../src/config/errors";
 import { defineExistingCluster } from "./existingCluster";
 import { compileStack, type CompiledStack } from "../src/render/compile";
@@ -29,6 +30,16 @@ export interface ProgramOutputs {
   readonly historyServer: string;
   /** Each cell's record (src/results/cellResult.ts) by cell name. */
   readonly cells?: pulumi.Output<Record<string, Record<string, unknown>>>;
+}
+
+/**
+ * The node folder the cells' event logs go to, when it is on this machine (the local test
+ * cluster): the run resources read each record's measured memory from it.
+ */
+function eventLogDirOf(compiled: CompiledStack): { eventLogDir?: string } {
+  if (!compiled.objects?.launches[0]?.eventLog) return {};
+  const { dir } = eventLogFolderHere(compiled.runtime.eventLog);
+  return dir ? { eventLogDir: dir } : {};
 }
 
 /** Where the program gets the workload script; tests pass their own. */
@@ -62,6 +73,7 @@ export function runProgram(
             after: testbed.ready,
             submission:
               config.target === "existingCluster" ? config.existingCluster.submission : "operator",
+            ...eventLogDirOf(compiled),
           },
           { providers: [testbed.provider] },
         )

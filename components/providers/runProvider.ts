@@ -22,6 +22,11 @@ export interface CellRunInputs<Spec extends CellRunSpec> {
 export interface CellRunSpec {
   /** Absent for a run that is not a cell (spark-pi): its record is then its outcome alone. */
   readonly base?: CellRecordBase;
+  /**
+   * The node folder the cell's event log is written to, when it is on the machine running
+   * Pulumi (the local test cluster): the record's measured memory is read from it.
+   */
+  readonly eventLogDir?: string;
 }
 
 /** A run resource's inputs as the engine gets them: its provider's, with `record` to come. */
@@ -45,6 +50,7 @@ export interface CellRunHooks<Inputs extends CellRunInputs<CellRunSpec>> {
 }
 
 type RecordModule = typeof import("../../src/runs/cellRecord");
+type EventLogModule = typeof import("../../src/cluster/clusterEventLogs");
 
 /**
  * A run provider: create runs the run to its end and outputs its inputs with its `record` (for
@@ -63,8 +69,10 @@ export function cellRunProvider<Inputs extends CellRunInputs<CellRunSpec>>(
   return {
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
       const { cellRecord } = checkoutModule<RecordModule>("src/runs/cellRecord");
-      const outcome = await runHooks.run(inputs);
-      const { base } = inputs.run;
+      const { withEventLog } = checkoutModule<EventLogModule>("src/cluster/clusterEventLogs");
+      const ran = await runHooks.run(inputs);
+      const { base, eventLogDir } = inputs.run;
+      const outcome = eventLogDir ? withEventLog(ran, eventLogDir) : ran;
       const record = base ? cellRecord(base, outcome) : outcome;
       return { id: runHooks.id(inputs), outs: { ...inputs, record } };
     },

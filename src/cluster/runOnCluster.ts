@@ -1,4 +1,3 @@
-import * as fs from "node:fs";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { runCampaign } from "../campaign/runCampaign";
 import type { ExperimentConfig } from "../config/experiment";
@@ -11,14 +10,13 @@ import { contentHash } from "../render/manifests";
 import type { ExperimentObjects } from "../render/objects";
 import type { CellResult } from "../results/cellResult";
 import type { PilotSummary } from "../results/runSummary";
-import { cellRecord, cellRecordBase, withMetrics } from "../runs/cellRecord";
+import { cellRecord, cellRecordBase } from "../runs/cellRecord";
 import { runApplication } from "../runs/runApplication";
 import { runNativeCell } from "../runs/runNative";
-import type { EventLogStorage } from "../spark/eventLogStorage";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
-import { measuredMemory } from "../trace/measuredMemory";
 import { driverRbacManifests, namespaceManifest } from "../testbed/driverRbac";
 import { applyObjects } from "./applyObjects";
+import { eventLogFolderHere, withEventLog } from "./clusterEventLogs";
 import { clusterAccess, type ClusterAccess } from "./kubeconfig";
 
 /** An existing-cluster stack with an experiment, compiled: what `run` runs. */
@@ -53,34 +51,6 @@ export interface ClusterRun {
   readonly summary: PilotSummary;
 }
 
-/**
- * The folder of the cells' event logs when this machine can read it: a node folder that is here
- * (the local test cluster's node is this machine). Null, with the reason, otherwise.
- */
-function readableEventLogs(storage: EventLogStorage | undefined): {
-  readonly dir: string | null;
-  readonly why?: string;
-} {
-  if (!storage) return { dir: null };
-  if (storage.kind === "gcs") {
-    return {
-      dir: null,
-      why:
-        `event logs go to gs://${storage.bucket}/${storage.prefix}, which \`run\` does not read: ` +
-        "the records carry no measured memory (the History Server shows the logs)",
-    };
-  }
-  if (!fs.existsSync(storage.hostPath)) {
-    return {
-      dir: null,
-      why:
-        `event logs are kept in the node folder ${storage.hostPath}, which is not on this machine: ` +
-        "the records carry no measured memory (the History Server shows the logs)",
-    };
-  }
-  return { dir: storage.hostPath };
-}
-
 /** Runs one cell the way the stack says cells start, to its record. */
 async function runCell(
   cell: Cell,
@@ -107,13 +77,13 @@ async function runCell(
           manifestHash: contentHash(JSON.stringify(application)),
           ...timing,
         });
-  if (eventLogs.dir === null || launch.eventLog === undefined)
-    return cellRecord(cellRecordBase(cell), outcome);
-  // The driver has ended, so its log is complete (or as complete as a killed driver left it).
-  const measured = measuredMemory(eventLogs.dir, outcome.sparkApplicationId, null);
-  if (measured.problem !== undefined && outcome.sparkApplicationId !== null)
-    eventLogs.warn(`${cell.name}: no measured memory: ${measured.problem}`);
-  return cellRecord(cellRecordBase(cell), withMetrics(outcome, measured.metrics));
+  const measured =
+    eventLogs.dir === null || launch.eventLog === undefined
+      ? outcome
+      : withEventLog(outcome, eventLogs.dir, (problem) =>
+          eventLogs.warn(`${cell.name}: no measured memory: ${problem}`),
+        );
+  return cellRecord(cellRecordBase(cell), measured);
 }
 
 /**
@@ -136,7 +106,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
   const rbac = driverRbacManifests(config.jobNamespace, driverServiceAccount);
   // With event logs on the cluster, a History Server reads them; `kubectl port-forward` opens it.
   const storage = objects.launches[0]?.eventLog && runtime.eventLog;
-  const eventLogs = readableEventLogs(storage);
+  const eventLogs = eventLogFolderHere(storage);
   const history = storage
     ? historyServerObjects({
         name: historyServer,

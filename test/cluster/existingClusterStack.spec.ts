@@ -26,6 +26,7 @@ import {
   type V1Pod,
 } from "@kubernetes/client-node";
 import { expect } from "chai";
+import { parse } from "csv-parse/sync";
 import * as yaml from "js-yaml";
 import { enginePaths } from "../../scripts/pulumi/stack";
 import { applyObjects } from "../../src/cluster/applyObjects";
@@ -178,6 +179,11 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
       for (const [cell, expected] of Object.entries(EXPECTED)) {
         expect(engineCells[cell].runner, cell).to.equal("kubernetes");
         expect(engineCells[cell].failureClass, cell).to.equal(expected.failureClass);
+        // The run resources read the event log from the node folder, as `run` does.
+        const metrics = (engineCells[cell] as { metrics?: { eventLog?: string } | null }).metrics;
+        expect(metrics?.eventLog, `${cell}: the record's event log`).to.match(
+          /^\/var\/lib\/spark-at-scale\/events\//,
+        );
       }
       for (const pod of await driversOf()) {
         driverUids.set(pod.metadata!.labels![CELL_LABEL], pod.metadata!.uid!);
@@ -247,6 +253,43 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
         if (expected.reason) expect(record.evidence.terminationReasons).to.include(expected.reason);
       });
     }
+
+    it("reads each cell's measured memory from its event log in the node folder, as the pilot does", () => {
+      const { eventLogs } = readStackFile(STACK_FILE).existingCluster as {
+        eventLogs: { hostPath: string };
+      };
+      for (const record of records) {
+        const metrics = record.metrics;
+        expect(metrics, `${record.cell}: metrics`).to.not.equal(null);
+        expect(metrics!.applicationId).to.equal(record.sparkApplicationId);
+        expect(metrics!.eventLog.startsWith(`${eventLogs.hostPath}/`), metrics!.eventLog).to.equal(
+          true,
+        );
+        expect(metrics!.executors.length, `${record.cell}: executors`).to.be.at.least(2);
+      }
+      const completed = records.find((r) => r.cell === COMPLETING_CELL)!;
+      expect(completed.metrics!.complete).to.equal(true);
+      expect(completed.metrics!.peakExecutorJvmHeapBytes).to.be.above(0);
+      const report = runCli([
+        "report",
+        "--input",
+        resultsFile,
+        "--out",
+        path.join(scratch, "run-report"),
+      ]);
+      expect(report.status, report.output).to.equal(0);
+      const rows: Array<Record<string, string>> = parse(
+        fs.readFileSync(path.join(scratch, "run-report", "results.csv"), "utf8"),
+        { columns: true },
+      );
+      expect(rows).to.have.length(records.length);
+      for (const row of rows) {
+        expect(row.eventLog, row.cell).to.match(/^\/var\/lib\/spark-at-scale\/events\//);
+        expect(Number(row.peakExecutorJvmHeapBytes), row.cell).to.be.above(0);
+        expect(row.memoryOverheadFactor, row.cell).to.equal("");
+        expect(row.overheadMiB, row.cell).to.equal(row.memoryOverhead.replace("m", ""));
+      }
+    });
 
     it("created exactly one driver pod per cell, and kept its executors' pods", async () => {
       const pods = (await core.listNamespacedPod({ namespace })).items;
