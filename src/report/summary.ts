@@ -3,6 +3,7 @@ import { renderTable } from "../core/textTable";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
+import { lostExecutorExitCodes } from "../results/executorLosses";
 import { axesLabel, overheadLabel, sweptAxes } from "./axes";
 
 /**
@@ -103,7 +104,9 @@ export function completedOnReplacements(records: readonly CellResult[]): string[
     .map(
       (r) =>
         `completed on replacements: ${r.cell} lost ${r.executorFailures} executor(s)` +
-        (r.evidence.exitCodes.length > 0 ? ` (exit ${r.evidence.exitCodes.join(", ")})` : "") +
+        (lostExecutorExitCodes(r).length > 0
+          ? ` (exit ${lostExecutorExitCodes(r).join(", ")})`
+          : "") +
         "; Spark replaced them and retried their tasks",
     );
 }

@@ -4,7 +4,7 @@
  * from a standalone worker (the pilot), "exited with exit code 52(JVM OOM)" from Kubernetes.
  * Unlike pods, the log keeps them after Spark deleted a failed executor's pod and replaced it.
  */
-import type { CellMetrics } from "../results/cellMetrics";
+import type { CellMetrics } from "./cellMetrics";
 
 /** Executors that exited with a non-zero code, and the distinct codes, ascending. */
 export interface ExecutorLosses {
@@ -27,4 +27,15 @@ export function executorLosses(metrics: CellMetrics | null): ExecutorLosses {
     .map((e) => exitCodeOfRemoval(e.removedReason))
     .filter((code): code is number => code !== null && code !== 0);
   return { count: codes.length, exitCodes: [...new Set(codes)].sort((a, b) => a - b) };
+}
+
+/**
+ * The exit codes of a record's lost executors: from its event log when it has one (the
+ * driver's own exit is not among them), else every non-zero code its pods or processes showed.
+ */
+export function lostExecutorExitCodes(record: {
+  readonly metrics: CellMetrics | null;
+  readonly evidence: { readonly exitCodes: readonly number[] };
+}): readonly number[] {
+  return record.metrics ? executorLosses(record.metrics).exitCodes : record.evidence.exitCodes;
 }

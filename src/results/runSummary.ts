@@ -1,4 +1,5 @@
 import { renderTable } from "../core/textTable";
+import { lostExecutorExitCodes } from "./executorLosses";
 import type { CellResult } from "./cellResult";
 
 /** Counts for the end-of-run summary. */
@@ -38,7 +39,7 @@ function duration(seconds: number): string {
 /** "2 (exit 52)": executors lost during the run, replaced when the cell completed; "-" for none. */
 function lostExecutors(r: CellResult): string {
   if (r.executorFailures === 0) return "-";
-  const codes = r.evidence.exitCodes;
+  const codes = lostExecutorExitCodes(r);
   return `${r.executorFailures}` + (codes.length > 0 ? ` (exit ${codes.join(", ")})` : "");
 }
 

@@ -2,7 +2,7 @@ import type { Cell, CellSizing, CellSpec } from "../experiment/cells";
 import type { Classification, FailureEvidence } from "../failure/evidence";
 import type { FinalState } from "../failure/finalState";
 import type { CellMetrics } from "../results/cellMetrics";
-import { executorLosses } from "../trace/executorLosses";
+import { executorLosses } from "../results/executorLosses";
 import { CELL_RESULT_SCHEMA_VERSION, type CellResult } from "../results/cellResult";
 
 /** What a runner knows about a cell before it runs: the parts of its record fixed by config. */

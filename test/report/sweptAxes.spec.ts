@@ -9,14 +9,18 @@ import { parse } from "csv-parse/sync";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { accuracy, accuracyByRegion } from "../../src/predict/accuracy";
+import { predict } from "../../src/predict/predict";
+import { inputFromRecord } from "../../src/predict/records";
 import { sweptAxes } from "../../src/report/axes";
 import { boundaryPoints, boundaryTable } from "../../src/report/boundaryCurves";
 import { failureMapSpec } from "../../src/report/charts";
 import { readResultsFile } from "../../src/report/loadResults";
-import { completedOnReplacements, failureOnsets } from "../../src/report/summary";
+import { completedOnReplacements, failureOnsets, regionTable } from "../../src/report/summary";
 import { writeReport } from "../../src/report/writeReport";
 import type { CellResult } from "../../src/results/cellResult";
 import { summarise, summaryText } from "../../src/results/runSummary";
+import { exitCodeOfRemoval } from "../../src/results/executorLosses";
 
 const PROBES = path.resolve(
   __dirname,
@@ -111,5 +115,35 @@ describe("report: every swept axis tells cells apart", () => {
     const row = text.split("\n").find((l) => l.startsWith("m512m-bhj-r0p291-s0-aqe-oh64m-1"))!;
     expect(row).to.match(/COMPLETED\s+none\s+3 \(exit 137\)/);
     expect(text).to.match(/; 2 completed on replacements of lost executors; wall time 1m00s$/);
+  });
+
+  it("counts the miss whose first executors were killed as predicted, and which recovered, apart", () => {
+    const pairs = probes.map((observed) => ({
+      observed,
+      predicted: predict(inputFromRecord(observed)),
+    }));
+    const report = accuracy(pairs);
+    expect(report.wrong.map((w) => [w.cell, w.recovered])).to.deep.equal([
+      ["m512m-bhj-r0p291-s0-aqe-oh64m-1", true],
+    ]);
+    expect(report.recovered).to.equal(1);
+    const table = regionTable(accuracyByRegion(pairs)).split("\n");
+    expect(table[0]).to.match(/^region\s+cells\s+outcome\s+class\s+recovered$/);
+    expect(table.find((l) => l.startsWith("broadcast"))).to.match(/\s6\s+83\.3 %\s+83\.3 %\s+1$/);
+    // The one at 0.233 completed too, but was predicted to: a success, not a recovery.
+    const r0p233 = pairs.find((p) => p.observed.cell === "m512m-bhj-r0p233-s0-aqe-oh64m-1")!;
+    expect(r0p233.predicted.outcome).to.equal("succeeded");
+  });
+
+  it("reads the exit code of a lost executor from a standalone worker's and Kubernetes' words", () => {
+    expect(exitCodeOfRemoval("Command exited with code 52")).to.equal(52);
+    expect(
+      exitCodeOfRemoval(
+        "The executor with id 3 exited with exit code 137(SIGKILL, possible container OOM).\n\n" +
+          "The API gave the following container statuses:",
+      ),
+    ).to.equal(137);
+    expect(exitCodeOfRemoval("Executor killed by driver.")).to.equal(null);
+    expect(exitCodeOfRemoval(null)).to.equal(null);
   });
 });
