@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { EventLogSource } from "../src/cluster/clusterEventLogs";
 import type { Cell } from "../src/experiment/cells";
 import { lanePredecessors } from "../src/render/lanes";
 import type { ExperimentObjects } from "../src/render/objects";
@@ -29,8 +30,8 @@ export interface ExperimentArgs {
    * or Spark's own spark-submit from the machine running Pulumi (a cluster without it).
    */
   readonly submission: "operator" | "native";
-  /** A node folder of the cells' event logs on this machine: records read their memory from it. */
-  readonly eventLogDir?: string;
+  /** Where this machine reads the cells' event logs: records read their memory from them. */
+  readonly eventLogs?: EventLogSource;
 }
 
 /**
@@ -61,7 +62,7 @@ export class Experiment extends pulumi.ComponentResource {
         timeoutSeconds: args.timeoutSeconds,
         pollSeconds: POLL_SECONDS,
         base: cellRecordBase(cell),
-        ...(args.eventLogDir ? { eventLogDir: args.eventLogDir } : {}),
+        ...(args.eventLogs ? { eventLogs: args.eventLogs } : {}),
       };
       runs.push(
         args.submission === "native"

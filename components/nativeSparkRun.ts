@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { EventLogSource } from "../src/cluster/clusterEventLogs";
 import type { CellLaunch } from "../src/render/launch";
 import type { CellRecordBase } from "../src/runs/cellRecord";
 import { launchHash } from "../src/runs/runNative";
@@ -14,8 +15,8 @@ export interface NativeSparkRunArgs {
   readonly timeoutSeconds: number;
   readonly pollSeconds: number;
   readonly base: CellRecordBase;
-  /** A node folder of event logs on this machine: the record's measured memory is read from it. */
-  readonly eventLogDir?: string;
+  /** Where this machine reads the cell's event log: the record's measured memory comes from it. */
+  readonly eventLogs?: EventLogSource;
 }
 
 /** One cell run by native spark-submit to its end, with its record as the output `record`. */
@@ -31,7 +32,7 @@ export class NativeSparkRun extends pulumi.dynamic.Resource {
       timeoutSeconds: args.timeoutSeconds,
       pollSeconds: args.pollSeconds,
       base: args.base,
-      ...(args.eventLogDir ? { eventLogDir: args.eventLogDir } : {}),
+      ...(args.eventLogs ? { eventLogs: args.eventLogs } : {}),
     };
     const props = cellRunProps(args.kubeconfig, run);
     super(nativeSparkRunProvider, name, props, opts, "spark-at-scale", "NativeSparkRun");

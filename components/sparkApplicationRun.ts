@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { EventLogSource } from "../src/cluster/clusterEventLogs";
 import { contentHash } from "../src/render/manifests";
 import type { CellRecordBase } from "../src/runs/cellRecord";
 import type { SparkApplicationManifest } from "../src/spark/sparkApplication";
@@ -17,8 +18,8 @@ export interface SparkApplicationRunArgs {
   readonly pollSeconds: number;
   /** For a cell: its fixed record fields. */
   readonly base?: CellRecordBase;
-  /** A node folder of event logs on this machine: the record's measured memory is read from it. */
-  readonly eventLogDir?: string;
+  /** Where this machine reads the cell's event log: the record's measured memory comes from it. */
+  readonly eventLogs?: EventLogSource;
 }
 
 /** One SparkApplication, run to its end, with how it ended as the output `record`. */
@@ -33,7 +34,7 @@ export class SparkApplicationRun extends pulumi.dynamic.Resource {
       timeoutSeconds: args.timeoutSeconds,
       pollSeconds: args.pollSeconds,
       base: args.base,
-      ...(args.eventLogDir ? { eventLogDir: args.eventLogDir } : {}),
+      ...(args.eventLogs ? { eventLogs: args.eventLogs } : {}),
     };
     const props = cellRunProps(args.kubeconfig, run);
     super(sparkApplicationRunProvider, name, props, opts, "spark-at-scale", "SparkApplicationRun");

@@ -2,7 +2,8 @@
 # The real-cluster suite (`npm run test:cluster`): builds what the cache lacks, starts the local
 # single-node Kubernetes (scripts/cluster), runs test/cluster/ against it, stops it and checks that
 # nothing of it is left on the machine. Root and Linux only; a cold run builds the Pulumi engine,
-# Kubernetes, CoreDNS and the Spark image (docs/development.md has the times), a warm one starts in seconds.
+# Kubernetes, CoreDNS, fake-gcs-server and the Spark image (docs/development.md has the times), a
+# warm one starts in seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -14,6 +15,8 @@ bash scripts/cluster/build-images.sh >/dev/null &
 images=$!
 bash scripts/pulumi/build-engine.sh
 bash scripts/cluster/build-kubernetes.sh
+# The Cloud Storage emulator the bucket event-log test runs on loopback.
+fake_gcs=$(bash scripts/gcs/build-fake-gcs-server.sh)
 wait "$images"
 cluster=scripts/cluster/cluster
 kubeconfig=$("$cluster" up | tail -n 1)
@@ -29,7 +32,7 @@ lowest=$(mktemp)
   done
 ) &
 sampler=$!
-SPARK_AT_SCALE_KUBECONFIG="$kubeconfig" SPARK_AT_SCALE_KUBECTL="$(scripts/cluster/cluster kubectl-path)" npx mocha --config test/cluster/.mocharc.json || status=$?
+SPARK_AT_SCALE_FAKE_GCS="$fake_gcs" SPARK_AT_SCALE_KUBECONFIG="$kubeconfig" SPARK_AT_SCALE_KUBECTL="$(scripts/cluster/cluster kubectl-path)" npx mocha --config test/cluster/.mocharc.json || status=$?
 kill "$sampler" 2>/dev/null || true
 echo "test-cluster: lowest available memory while the suite ran: $(( ( $(cat "$lowest") + 0 ) / 1024 )) MiB of $(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 )) MiB"
 rm -f "$lowest"

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Experiment } from "../components/experiment";
-import { eventLogFolderHere } from "../src/cluster/clusterEventLogs";
+import { eventLogSource, type EventLogSource } from "../src/cluster/clusterEventLogs";
 import { ConfigError } from "../src/config/errors";
 import { defineExistingCluster } from "./existingCluster";
 import { compileStack, type CompiledStack } from "../src/render/compile";
@@ -33,13 +33,13 @@ export interface ProgramOutputs {
 }
 
 /**
- * The node folder the cells' event logs go to, when it is on this machine (the local test
- * cluster): the run resources read each record's measured memory from it.
+ * Where this machine reads the cells' event logs (the local test cluster's node folder, or the
+ * testbed's bucket): the run resources read each record's measured memory from there.
  */
-function eventLogDirOf(compiled: CompiledStack): { eventLogDir?: string } {
+function eventLogsOf(compiled: CompiledStack): { eventLogs?: EventLogSource } {
   if (!compiled.objects?.launches[0]?.eventLog) return {};
-  const { dir } = eventLogFolderHere(compiled.runtime.eventLog);
-  return dir ? { eventLogDir: dir } : {};
+  const { source } = eventLogSource(compiled.runtime.eventLog);
+  return source ? { eventLogs: source } : {};
 }
 
 /** Where the program gets the workload script; tests pass their own. */
@@ -73,7 +73,7 @@ export function runProgram(
             after: testbed.ready,
             submission:
               config.target === "existingCluster" ? config.existingCluster.submission : "operator",
-            ...eventLogDirOf(compiled),
+            ...eventLogsOf(compiled),
           },
           { providers: [testbed.provider] },
         )

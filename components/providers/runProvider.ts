@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import type { EventLogSource } from "../../src/cluster/clusterEventLogs";
 import type { CellRecordBase, RunOutcome } from "../../src/runs/cellRecord";
 import { checkoutModule } from "./checkoutModules";
 
@@ -23,10 +24,10 @@ export interface CellRunSpec {
   /** Absent for a run that is not a cell (spark-pi): its record is then its outcome alone. */
   readonly base?: CellRecordBase;
   /**
-   * The node folder the cell's event log is written to, when it is on the machine running
-   * Pulumi (the local test cluster): the record's measured memory is read from it.
+   * Where the machine running Pulumi reads the cell's event log (a node folder that is here, or
+   * the bucket GKE drivers write to): the record's measured memory is read from it.
    */
-  readonly eventLogDir?: string;
+  readonly eventLogs?: EventLogSource;
 }
 
 /** A run resource's inputs as the engine gets them: its provider's, with `record` to come. */
@@ -71,8 +72,8 @@ export function cellRunProvider<Inputs extends CellRunInputs<CellRunSpec>>(
       const { cellRecord } = checkoutModule<RecordModule>("src/runs/cellRecord");
       const { withEventLog } = checkoutModule<EventLogModule>("src/cluster/clusterEventLogs");
       const ran = await runHooks.run(inputs);
-      const { base, eventLogDir } = inputs.run;
-      const outcome = eventLogDir ? withEventLog(ran, eventLogDir) : ran;
+      const { base, eventLogs } = inputs.run;
+      const outcome = eventLogs ? await withEventLog(ran, eventLogs) : ran;
       const record = base ? cellRecord(base, outcome) : outcome;
       return { id: runHooks.id(inputs), outs: { ...inputs, record } };
     },

@@ -16,7 +16,7 @@ import { runNativeCell } from "../runs/runNative";
 import type { SparkApplicationManifest } from "../spark/sparkApplication";
 import { driverRbacManifests, namespaceManifest } from "../testbed/driverRbac";
 import { applyObjects } from "./applyObjects";
-import { eventLogFolderHere, withEventLog } from "./clusterEventLogs";
+import { eventLogSource, withEventLog, type EventLogSource } from "./clusterEventLogs";
 import { clusterAccess, type ClusterAccess } from "./kubeconfig";
 
 /** An existing-cluster stack with an experiment, compiled: what `run` runs. */
@@ -60,7 +60,7 @@ async function runCell(
   submission: "native" | "operator",
   timing: { timeoutSeconds: number; pollSeconds: number },
   sparkHome: () => string,
-  eventLogs: { readonly dir: string | null; readonly warn: (line: string) => void },
+  eventLogs: { readonly source: EventLogSource | null; readonly warn: (line: string) => void },
 ): Promise<CellResult> {
   const outcome =
     submission === "native"
@@ -78,9 +78,9 @@ async function runCell(
           ...timing,
         });
   const measured =
-    eventLogs.dir === null || launch.eventLog === undefined
+    eventLogs.source === null || launch.eventLog === undefined
       ? outcome
-      : withEventLog(outcome, eventLogs.dir, (problem) =>
+      : await withEventLog(outcome, eventLogs.source, (problem) =>
           eventLogs.warn(`${cell.name}: no measured memory: ${problem}`),
         );
   return cellRecord(cellRecordBase(cell), measured);
@@ -106,7 +106,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
   const rbac = driverRbacManifests(config.jobNamespace, driverServiceAccount);
   // With event logs on the cluster, a History Server reads them; `kubectl port-forward` opens it.
   const storage = objects.launches[0]?.eventLog && runtime.eventLog;
-  const eventLogs = eventLogFolderHere(storage);
+  const eventLogs = eventLogSource(storage);
   const history = storage
     ? historyServerObjects({
         name: historyServer,
@@ -162,7 +162,7 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
           submission,
           timing,
           options.sparkHome,
-          { dir: eventLogs.dir, warn: options.print },
+          { source: eventLogs.source, warn: options.print },
         );
       },
     },
