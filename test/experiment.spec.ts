@@ -76,6 +76,18 @@ describe("experiment (dev stack under mocks)", () => {
     expect(names).to.include("m12g-smj-r2-s1p1-aqe-1");
   });
 
+  it("tells every cell's run where its event log is in the bucket, to read its measured memory", () => {
+    const bucket = compiled.runtime.eventLog;
+    expect(bucket?.kind).to.equal("gcs");
+    for (const run of cellRuns(resources)) {
+      expect(run.inputs.run.eventLogs).to.deep.equal({
+        kind: "bucket",
+        bucket: bucket?.kind === "gcs" ? bucket.bucket : "",
+        prefix: "events",
+      });
+    }
+  });
+
   it("gives every resource a unique type and name", () => {
     const urns = resources.map((r) => `${r.type}::${r.name}`);
     expect(new Set(urns).size).to.equal(urns.length);
