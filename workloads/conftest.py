@@ -14,15 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 WORKLOADS = Path(__file__).resolve().parent
 REPO = WORKLOADS.parent
 SCRIPT = WORKLOADS / "join_workload.py"
 SCHEMA_PATH = REPO / "schemas" / "workload-result.schema.json"
+QUERY_SCRIPT = WORKLOADS / "query_workload.py"
+QUERY_SCHEMA_PATH = REPO / "schemas" / "query-result.schema.json"
+TPCH_QUERIES = WORKLOADS / "tpch" / "queries"
 VENV_BIN = Path(sys.executable).parent
 
 sys.path.insert(0, str(WORKLOADS))  # join_workload.py is a script, not an installed package
 import join_workload  # noqa: E402
+import query_workload  # noqa: E402
+import tpch_data  # noqa: E402
 
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
@@ -121,8 +127,10 @@ def spark_submit(
     conf: dict[str, str] | None = None,
     driver_memory: str = "1g",
     timeout: float = 600,
+    script: Path = SCRIPT,
 ) -> Submitted:
-    """Run join_workload.py through the venv's spark-submit, as the cluster does."""
+    """Run a workload (join_workload.py unless told) through the venv's spark-submit, as the
+    cluster does."""
     home = spark_home_copy(tmp_path)
     env = dict(os.environ)
     env.update(
@@ -139,8 +147,55 @@ def spark_submit(
     command += ["--driver-memory", driver_memory]
     for key, value in settings.items():
         command += ["--conf", f"{key}={value}"]
-    command += [str(SCRIPT), *workload_args]
+    command += [str(script), *workload_args]
     done = subprocess.run(
         command, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
     return Submitted(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture(scope="session")
+def query_validator() -> Draft202012Validator:
+    """The query result's schema, which takes metrics and error from the join result's."""
+    schemas = [json.loads(p.read_text()) for p in (SCHEMA_PATH, QUERY_SCHEMA_PATH)]
+    registry: Registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas
+    )
+    Draft202012Validator.check_schema(schemas[1])
+    return Draft202012Validator(schemas[1], registry=registry)
+
+
+@pytest.fixture
+def validate_query(query_validator: Draft202012Validator) -> Any:
+    def check(result: dict[str, Any]) -> dict[str, Any]:
+        parsed = json.loads(json.dumps(result, allow_nan=False))
+        errors = sorted(query_validator.iter_errors(parsed), key=lambda e: list(e.path))
+        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
+        return parsed
+
+    return check
+
+
+@pytest.fixture(scope="session")
+def tpch_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the tests' TPC-H data is generated: the project cache when one is set (so a
+    warm run reuses it), else a temporary folder."""
+    cache = os.environ.get("SPARK_AT_SCALE_CACHE")
+    return Path(cache) if cache else tmp_path_factory.mktemp("tpch-cache")
+
+
+def tpch_tables(cache: Path, scale_factor: float) -> list[str]:
+    """--table arguments of the eight TPC-H tables at ``scale_factor``, generated if absent."""
+    folder, _ = tpch_data.ensure(scale_factor, cache)
+    return [f"{name}={path}" for name, path in tpch_data.table_paths(folder).items()]
+
+
+@pytest.fixture
+def run_query(spark: SparkSession, validate_query: Any) -> Any:
+    """Run the query workload in-process on the shared session; return the valid result."""
+
+    def run_args(argv: Sequence[str]) -> dict[str, Any]:
+        args = query_workload.parse_args(list(argv))
+        return validate_query(query_workload.run_query(spark, args))
+
+    return run_args
