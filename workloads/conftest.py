@@ -59,18 +59,23 @@ def result_validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-@pytest.fixture
-def validate(result_validator: Draft202012Validator) -> Any:
-    """Validate a result object against the schema, failing with every error found."""
+def checker(validator: Draft202012Validator) -> Any:
+    """A function validating a result object, failing with every error found."""
 
     def check(result: dict[str, Any]) -> dict[str, Any]:
         # Round-trip through JSON, as consumers see it (and to catch non-JSON values).
         parsed = json.loads(json.dumps(result, allow_nan=False))
-        errors = sorted(result_validator.iter_errors(parsed), key=lambda e: list(e.path))
+        errors = sorted(validator.iter_errors(parsed), key=lambda e: list(e.path))
         assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
         return parsed
 
     return check
+
+
+@pytest.fixture
+def validate(result_validator: Draft202012Validator) -> Any:
+    """Validate a join result against its schema."""
+    return checker(result_validator)
 
 
 @pytest.fixture
@@ -167,13 +172,8 @@ def query_validator() -> Draft202012Validator:
 
 @pytest.fixture
 def validate_query(query_validator: Draft202012Validator) -> Any:
-    def check(result: dict[str, Any]) -> dict[str, Any]:
-        parsed = json.loads(json.dumps(result, allow_nan=False))
-        errors = sorted(query_validator.iter_errors(parsed), key=lambda e: list(e.path))
-        assert not errors, "\n".join(f"{list(e.path)}: {e.message}" for e in errors)
-        return parsed
-
-    return check
+    """Validate a query result against its schema."""
+    return checker(query_validator)
 
 
 @pytest.fixture(scope="session")
