@@ -43,8 +43,12 @@ function rowsTable(rows: readonly PlanRow[]): string {
       r.poolAllocatableMiB === null ? "-" : formatMiB(r.poolAllocatableMiB),
       r.nodes === null ? "-" : String(r.nodes),
       r.fits ? "yes" : "NO",
-      r.prediction.outcome === "succeeded" ? "ok" : r.prediction.failureClass,
-      r.prediction.margin.toFixed(2),
+      r.prediction === null
+        ? "not modelled"
+        : r.prediction.outcome === "succeeded"
+          ? "ok"
+          : r.prediction.failureClass,
+      r.prediction === null ? "-" : r.prediction.margin.toFixed(2),
     ]),
   );
 }

@@ -48,12 +48,15 @@ export async function runReport(
     links,
   );
   for (const line of report.summary) print(line);
-  print("accuracy by region (strategy, AQE, cores):");
-  print(report.regions);
-  print("outcome confusion matrix (observed rows, predicted columns):");
-  print(report.confusion);
-  print("failure-class confusion matrix (observed rows, predicted columns):");
-  print(report.classConfusion);
+  // Empty when no cell is the memory model's (query cells only).
+  if (report.regions !== "") {
+    print("accuracy by region (strategy, AQE, cores):");
+    print(report.regions);
+    print("outcome confusion matrix (observed rows, predicted columns):");
+    print(report.confusion);
+    print("failure-class confusion matrix (observed rows, predicted columns):");
+    print(report.classConfusion);
+  }
   if (report.boundaries !== "") {
     print("boundaries (largest passing and smallest failing ratio, and the predictor's):");
     print(report.boundaries);

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { mibToSparkMemory, sparkMemoryToMiB, type MiB } from "../core/quantity";
 import { strictObject, dnsLabel } from "./schemaHelpers";
+import { scaleFactorValue, tablesTakeScaleFactor, workloadSchema } from "./workload";
 
 /** Join strategies a cell can force; `auto` gives no hint and lets Spark choose. */
 export const JOIN_STRATEGIES = ["broadcast", "shuffle_hash", "sort_merge", "auto"] as const;
@@ -95,7 +96,10 @@ const axesSchema = strictObject({
     z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }),
     "strategy",
   ),
-  skew: axis(skewValue, "skew"),
+  // The join workload's Zipf exponent: required for it, meaningless for the other kinds.
+  skew: axis(skewValue, "skew").optional(),
+  // Data size of the query kinds (tpch, sql, pyspark); the join sizes its tables by tableRatio.
+  scaleFactor: axis(scaleFactorValue, "scaleFactor").optional(),
   aqe: axis(onOff, "aqe").default([true]),
   memoryOverheadFactor: axis(memoryOverheadFactorValue, "memoryOverheadFactor").default([
     DEFAULT_MEMORY_OVERHEAD_FACTOR,
@@ -188,6 +192,7 @@ export const FIXED_DEFAULTS = fixedSchema.parse({});
 export const AXIS_NAMES = [
   "executorMemory",
   "tableRatio",
+  "scaleFactor",
   "strategy",
   "skew",
   "aqe",
@@ -200,6 +205,7 @@ export const AXIS_NAMES = [
 const exclusionSchema = strictObject({
   executorMemory: sparkMemory("executor memory").optional(),
   tableRatio: z.number().optional(),
+  scaleFactor: z.number().optional(),
   strategy: z.enum(JOIN_STRATEGIES, { error: `one of ${JOIN_STRATEGIES.join(", ")}` }).optional(),
   skew: z.number().optional(),
   aqe: onOff.optional(),
@@ -214,6 +220,7 @@ const exclusionSchema = strictObject({
 export const experimentSchema = strictObject({
   name: dnsLabel("an experiment name", 40),
   description: z.string().default(""),
+  workload: workloadSchema,
   axes: axesSchema,
   fixed: fixedSchema.default(FIXED_DEFAULTS),
   exclude: z.array(exclusionSchema).default([]),
@@ -221,6 +228,28 @@ export const experimentSchema = strictObject({
   search: searchSchema.optional(),
 }).superRefine((experiment, ctx) => {
   const search = experiment.search?.tableRatio;
+  if (experiment.workload.kind !== "join") {
+    checkQueryAxes(experiment, ctx);
+    checkExclusions(experiment, ctx);
+    return;
+  }
+  for (const key of ["scaleFactor"] as const) {
+    if (experiment.axes[key]) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["axes", key],
+        message:
+          "sizes the data of the tpch, sql and pyspark workloads; the join workload (workload.kind join, the default) sizes its tables by axes.tableRatio",
+      });
+    }
+  }
+  if (!experiment.axes.skew) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "skew"],
+      message: "required: a list of Zipf exponents of the build side's keys (0 = uniform)",
+    });
+  }
   if (search && experiment.axes.tableRatio) {
     ctx.addIssue({
       code: "custom",
@@ -256,7 +285,19 @@ export const experimentSchema = strictObject({
         "has no effect when axes.memoryOverhead is set (Spark then uses the explicit size); give one axis or the other",
     });
   }
-  // An exclusion naming a value that is not on its axis matches nothing: almost surely a typo.
+  checkExclusions(experiment, ctx);
+});
+
+/** An exclusion naming a value that is not on its axis matches nothing: almost surely a typo. */
+function checkExclusions(
+  experiment: {
+    axes: z.output<typeof axesSchema>;
+    exclude: z.output<typeof exclusionSchema>[];
+    search?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const search = experiment.search !== undefined;
   experiment.exclude.forEach((exclusion, index) => {
     for (const key of AXIS_NAMES) {
       const value = exclusion[key];
@@ -283,7 +324,61 @@ export const experimentSchema = strictObject({
       }
     }
   });
-});
+}
+
+/** The axes of a query workload (tpch, sql, pyspark): a scale factor, no table ratio or skew. */
+function checkQueryAxes(
+  experiment: { workload: z.output<typeof workloadSchema>; axes: z.output<typeof axesSchema> } & {
+    search?: unknown;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const kind = experiment.workload.kind;
+  const { axes } = experiment;
+  if (!axes.scaleFactor) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "scaleFactor"],
+      message: `required for workload.kind ${kind}: a list of scale factors (data sizes; TPC-H SF 1 is about 1 GB)`,
+    });
+  }
+  const joinOnly = [
+    [
+      "tableRatio",
+      "sizes the join workload's tables; a query workload's data size is axes.scaleFactor",
+    ],
+    ["skew", "is the join workload's key skew; a query runs over its data as it is"],
+  ] as const;
+  for (const [key, why] of joinOnly) {
+    if (axes[key]) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["axes", key],
+        message: `not for workload.kind ${kind}: ${why}`,
+      });
+    }
+  }
+  if (experiment.search) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["search"],
+      message: `a boundary search runs over the join workload's table ratio; for workload.kind ${kind} give axes.scaleFactor a grid`,
+    });
+  }
+  const workload = experiment.workload;
+  if (
+    workload.kind === "sql" &&
+    (axes.scaleFactor?.length ?? 0) > 1 &&
+    !tablesTakeScaleFactor(workload)
+  ) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "scaleFactor"],
+      message:
+        "several scale factors, but no path in workload.tables contains {scaleFactor}: every cell would read the same data",
+    });
+  }
+}
 
 /** A validated experiment, defaults filled in. */
 export type ExperimentConfig = z.infer<typeof experimentSchema>;

@@ -11,6 +11,7 @@
  * Once bracketed it bisects (at the geometric mean) until failing / passing <= 1 + t. Ratios are
  * rounded to three significant digits so that cell names stay readable (r0p457).
  */
+import { cellSize } from "./cellSize";
 import { isProbeOf, type CellParameters, type SearchSpec } from "./cells";
 
 /** One probe's outcome. */
@@ -169,7 +170,7 @@ export function probesOf(search: SearchSpec, records: readonly ProbeRecord[]): P
   return records
     .filter((r) => isProbeOf(search, r.parameters))
     .map((r) => ({
-      ratio: r.parameters.tableRatio,
+      ratio: cellSize(r.parameters),
       passed: r.state === "COMPLETED" && r.failureClass === "none",
     }))
     .sort((a, b) => a.ratio - b.ratio);

@@ -11,10 +11,13 @@ import {
   type CellParameters,
   type CellSizing,
   type CellSpec,
+  type QueryParameters,
   type SearchParameters,
   type SearchSpec,
 } from "./cells";
 import { memoryOverheadMiB, podMemoryMiB } from "./sizing";
+import { queryLabels } from "../config/workload";
+import { CONTAINER_LOCATIONS, queryArguments, type WorkloadLocations } from "./queryArguments";
 
 /** A combination of the axes other than the table ratio, with its memory in MiB. */
 interface Combination {
@@ -28,7 +31,8 @@ function combinations(experiment: ExperimentConfig): Combination[] {
   const out: Combination[] = [];
   for (const memory of axes.executorMemory)
     for (const strategy of axes.strategy)
-      for (const skew of axes.skew)
+      // Query cells have no skew axis: their data is what it is (TPC-H's keys are uniform).
+      for (const skew of axes.skew ?? [0])
         for (const aqe of axes.aqe)
           for (const memoryOverheadFactor of axes.memoryOverheadFactor)
             for (const executorCores of axes.executorCores)
@@ -58,18 +62,36 @@ interface GridPoint {
   readonly memory: CellMemory;
 }
 
-/** The grid: every combination at every table ratio, times repeats (none for a search). */
+/**
+ * The grid: every combination at every table ratio, times repeats (none for a search); for a
+ * query workload, every combination for every query at every scale factor.
+ */
 function cartesian(experiment: ExperimentConfig): GridPoint[] {
   const out: GridPoint[] = [];
-  for (const { parameters, memory } of combinations(experiment))
-    for (const tableRatio of experiment.axes.tableRatio ?? [])
-      for (let repeat = 1; repeat <= experiment.fixed.repeats; repeat++)
-        out.push({ parameters: withRatio(parameters, tableRatio, repeat), memory });
+  const { workload } = experiment;
+  for (const { parameters, memory } of combinations(experiment)) {
+    for (let repeat = 1; repeat <= experiment.fixed.repeats; repeat++) {
+      if (workload.kind === "join") {
+        for (const tableRatio of experiment.axes.tableRatio ?? [])
+          out.push({ parameters: withRatio(parameters, tableRatio, repeat), memory });
+        continue;
+      }
+      for (const name of queryLabels(workload))
+        for (const scaleFactor of experiment.axes.scaleFactor ?? [])
+          out.push({
+            parameters: {
+              ...withRatio(parameters, null, repeat),
+              query: { kind: workload.kind, name, scaleFactor },
+            },
+            memory,
+          });
+    }
+  }
   return out;
 }
 
 /** A combination's cell at `tableRatio` (keys in the order records have always had). */
-function withRatio(p: SearchParameters, tableRatio: number, repeat: number): CellParameters {
+function withRatio(p: SearchParameters, tableRatio: number | null, repeat: number): CellParameters {
   return {
     executorMemory: p.executorMemory,
     tableRatio,
@@ -88,7 +110,10 @@ function excluded(
     parameters: p,
     memory,
   }: Combination & {
-    readonly parameters: SearchParameters & { readonly tableRatio?: number };
+    readonly parameters: SearchParameters & {
+      readonly tableRatio?: number | null;
+      readonly query?: QueryParameters;
+    };
   },
   experiment: ExperimentConfig,
 ): boolean {
@@ -96,6 +121,7 @@ function excluded(
     (e) =>
       (e.executorMemory === undefined || e.executorMemory === memory.heapMiB) &&
       (e.tableRatio === undefined || e.tableRatio === p.tableRatio) &&
+      (e.scaleFactor === undefined || e.scaleFactor === p.query?.scaleFactor) &&
       (e.strategy === undefined || e.strategy === p.strategy) &&
       (e.skew === undefined || e.skew === p.skew) &&
       (e.aqe === undefined || e.aqe === p.aqe) &&
@@ -117,8 +143,9 @@ function sizeOf({ parameters: p, memory }: GridPoint, experiment: ExperimentConf
     heapMiB,
     overheadMiB: memoryOverheadMiB(heapMiB, p.memoryOverheadFactor, explicitOverheadMiB),
     podMemoryMiB: podMemoryMiB(heapMiB, p.memoryOverheadFactor, explicitOverheadMiB),
-    buildBytes: Math.round(p.tableRatio * heapMiB * BYTES_PER_MIB),
-    probeBytes: experiment.fixed.probeSize * BYTES_PER_MIB,
+    // A query cell's data is read, not generated: its size is in its result (inputBytes).
+    buildBytes: p.tableRatio === null ? 0 : Math.round(p.tableRatio * heapMiB * BYTES_PER_MIB),
+    probeBytes: p.tableRatio === null ? 0 : experiment.fixed.probeSize * BYTES_PER_MIB,
     executorInstances: experiment.fixed.executorInstances,
     driverMemoryMiB,
     driverPodMemoryMiB: driverPodMemoryMiB(experiment),
@@ -161,12 +188,29 @@ export function cellSparkConf(
   return conf;
 }
 
-/** The workload's command line for a cell (flags of workloads/join_workload.py). */
+/**
+ * The workload's command line for a cell: flags of workloads/join_workload.py, or for a query
+ * cell of workloads/query_workload.py with its files where `locations` say (a cluster's mounts
+ * unless told).
+ */
 export function workloadArguments(
   p: CellParameters,
   sizing: CellSizing,
   experiment: ExperimentConfig,
+  locations: WorkloadLocations = CONTAINER_LOCATIONS,
 ): string[] {
+  const { workload } = experiment;
+  if (p.query) {
+    if (workload.kind === "join")
+      throw new Error(`${cellName(p)}: a query cell of a join experiment`);
+    return queryArguments(
+      { ...p, query: p.query },
+      workload,
+      experiment.fixed.partitions,
+      cellName(p),
+      locations,
+    );
+  }
   return [
     "--build-bytes",
     String(sizing.buildBytes),

@@ -3,6 +3,7 @@ import {
   DEFAULT_MEMORY_OVERHEAD_FACTOR,
   type JoinStrategy,
 } from "../config/experiment";
+import type { QueryKind } from "../config/workload";
 import type { MiB } from "../core/quantity";
 import type { Toleration } from "../spark/sparkApplication";
 
@@ -10,8 +11,8 @@ import type { Toleration } from "../spark/sparkApplication";
 export interface CellParameters {
   /** Executor heap, canonical Spark spelling (`4g`, `1536m`). */
   readonly executorMemory: string;
-  /** Build-side in-memory size over executor heap. */
-  readonly tableRatio: number;
+  /** Build-side in-memory size over executor heap; null on a query cell (see `query`). */
+  readonly tableRatio: number | null;
   /** Forced join strategy, or `auto`. */
   readonly strategy: JoinStrategy;
   /** Zipf exponent of the build side's join key (0 = uniform). */
@@ -26,6 +27,17 @@ export interface CellParameters {
   readonly memoryOverhead: string | null;
   /** Repeat index, from 1. */
   readonly repeat: number;
+  /** What a query cell runs instead of the synthetic join; absent on join cells. */
+  readonly query?: QueryParameters;
+}
+
+/** A query cell's workload: a TPC-H query, a user's SQL file or PySpark script, at a scale. */
+export interface QueryParameters {
+  readonly kind: QueryKind;
+  /** `q03` for a TPC-H query; the workload's name for a SQL file or script. */
+  readonly name: string;
+  /** Data size (TPC-H's scale factor: SF 1 is about 1 GB). */
+  readonly scaleFactor: number;
 }
 
 /** Sizes derived from a cell's parameters. */
@@ -91,7 +103,7 @@ export interface CellMemory {
 }
 
 /** A cell's parameters but for the table ratio and the repeat: what a boundary search fixes. */
-export type SearchParameters = Omit<CellParameters, "tableRatio" | "repeat">;
+export type SearchParameters = Omit<CellParameters, "tableRatio" | "repeat" | "query">;
 
 /** One boundary search: a combination of the other axes, and the ratios it may probe. */
 export interface SearchSpec {
@@ -139,7 +151,20 @@ function joinName(p: SearchParameters, ratio?: number, repeat?: number): string 
  * an axis on later keeps the existing cells' names.
  */
 export function cellName(p: CellParameters): string {
-  return joinName(p, p.tableRatio, p.repeat);
+  if (p.query) return queryName(p, p.query);
+  return joinName(p, p.tableRatio ?? undefined, p.repeat);
+}
+
+/** `tpch-q03-sf0p1-m1g-bhj-aqe-1`: the workload and scale, then the axes as a join cell's. */
+function queryName(p: CellParameters, query: QueryParameters): string {
+  const parts = [query.kind, query.name, `sf${token(query.scaleFactor)}`];
+  parts.push(`m${p.executorMemory}`, STRATEGY_CODES[p.strategy], p.aqe ? "aqe" : "noaqe");
+  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
+    parts.push(`o${token(p.memoryOverheadFactor)}`);
+  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
+  if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
+  parts.push(String(p.repeat));
+  return parts.join("-").toLowerCase();
 }
 
 /**
@@ -152,5 +177,5 @@ export function searchName(p: SearchParameters): string {
 
 /** True if `parameters` are a probe of `search` (any ratio). */
 export function isProbeOf(search: SearchSpec, parameters: CellParameters): boolean {
-  return searchName(parameters) === search.name && parameters.repeat === 1;
+  return !parameters.query && searchName(parameters) === search.name && parameters.repeat === 1;
 }

@@ -103,6 +103,14 @@ export function unrecognised({ evidence, texts }: Facts): Verdict {
   return { failureClass: "other", ...found };
 }
 
+/**
+ * Errors of the job's own making: Spark's analysis and parse errors, a missing path, and the
+ * exceptions of a user's Python code (classes from `builtins` or the script's own module, or its
+ * non-zero exit as the query workload reports it).
+ */
+const JOB_ERROR =
+  /AnalysisException|ParseException|PATH_NOT_FOUND|TABLE_OR_VIEW_NOT_FOUND|UNRESOLVED_COLUMN|FileNotFoundException|^builtins\.|^__main__\.|exited with status \d+/;
+
 /** The rule that applies when no other does. */
 export const FALLBACK_RULE = "unrecognised-failure" satisfies DecisionRule;
 
@@ -126,6 +134,16 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
 
   "timeout-state": ({ evidence }) =>
     evidence.finalState === "TIMEOUT" ? verdict("timeout", stateOnly(evidence)) : undefined,
+
+  "result-line-missing": ({ evidence }) =>
+    evidence.runner === "local-cluster" &&
+    evidence.finalState === "COMPLETED" &&
+    evidence.workloadOutcome === undefined
+      ? verdict("workload_error", {
+          source: "spark-submit",
+          excerpt: "exit 0 without a SPARK_AT_SCALE_RESULT line",
+        })
+      : undefined,
 
   "completed-state": ({ evidence }) =>
     evidence.finalState === "COMPLETED" && evidence.workloadOutcome !== "failed"
@@ -201,4 +219,13 @@ export const RULE_CHECKS: Readonly<Record<Exclude<DecisionRule, typeof FALLBACK_
 
   "task-failures-exhausted": ({ texts }) =>
     verdict("task_failures_exhausted", findLine(texts, TASK_FAILED_N_TIMES)),
+
+  "workload-error": ({ evidence }) => {
+    const error = evidence.workloadError;
+    if (!error || !JOB_ERROR.test(`${error.exceptionClass}: ${error.message}`)) return undefined;
+    return verdict("workload_error", {
+      source: "workload result error",
+      excerpt: clip(`${error.exceptionClass}: ${error.message}`),
+    });
+  },
 };

@@ -16,11 +16,16 @@
  *   running out as it collects results; it decides only when no OutOfMemoryError names it.
  * - "Task … failed N times" is what any repeated task failure ends in, so it decides only when no
  *   memory signature explains the failures.
+ * - A job's own error (a query over an unknown table, a user's script raising) decides only when
+ *   no memory signature does: a memory failure in a user's job surfaces as a Spark exception.
+ * - On the pilot, whose stdout is read whole, an exit 0 without the result line is the job's
+ *   doing; a cluster's log may be cut short, so there it stays the final state's verdict.
  */
 export const DECISION_RULES = [
   "submission-state",
   "submission-error",
   "timeout-state",
+  "result-line-missing",
   "completed-state",
   "broadcast-limit",
   "driver-container-oom",
@@ -31,6 +36,7 @@ export const DECISION_RULES = [
   "driver-jvm-oom",
   "driver-result-unreadable",
   "task-failures-exhausted",
+  "workload-error",
   "unrecognised-failure",
 ] as const;
 
@@ -43,6 +49,8 @@ export const DECISION_RULE_DESCRIPTIONS: Readonly<Record<DecisionRule, string>> 
   "submission-error":
     "FAILED, but the operator's errorMessage is a submission error, or it submitted without ever getting a driver running (executionAttempts 0).",
   "timeout-state": "The final state is TIMEOUT.",
+  "result-line-missing":
+    "On the pilot, spark-submit exited 0 but the workload printed no result line (a script that ended the process itself).",
   "completed-state": "The final state is COMPLETED and the workload did not report a failure.",
   "broadcast-limit":
     "A 'Cannot broadcast the table …' or 'Not enough memory to build and broadcast the table' message.",
@@ -60,5 +68,7 @@ export const DECISION_RULE_DESCRIPTIONS: Readonly<Record<DecisionRule, string>> 
   "driver-result-unreadable":
     "The driver aborted the job reading a task's result back ('Exception while getting task result: … unread block data'): its heap ran out collecting the results.",
   "task-failures-exhausted": "A 'Task … failed N times' message.",
+  "workload-error":
+    "The workload reported an error of the job's own making: a SQL analysis or parse error, a missing file, or a Python exception or non-zero exit of a user's script.",
   "unrecognised-failure": "The cell failed and no rule above applied.",
 };

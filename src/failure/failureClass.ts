@@ -12,6 +12,7 @@ export const FAILURE_CLASSES = [
   "task_failures_exhausted",
   "submission_failed",
   "timeout",
+  "workload_error",
   "other",
 ] as const;
 
@@ -35,6 +36,8 @@ export const FAILURE_CLASS_DESCRIPTIONS: Readonly<Record<FailureClass, string>> 
     "A task failed spark.task.maxFailures times with no memory signature; the job was aborted.",
   submission_failed: "The application never ran: spark-submit or the operator's submission failed.",
   timeout: "The cell did not reach a final state before its deadline.",
+  workload_error:
+    "The job itself failed, not its memory: a query over an unknown table or column, a user's script that raised or exited non-zero, or one that exited 0 without its result line.",
   other: "The cell failed, but no rule recognised why; see the evidence excerpt.",
 };
 

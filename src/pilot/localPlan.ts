@@ -1,6 +1,7 @@
 import { MIN_SPARK_HEAP_MIB, type ExperimentConfig } from "../config/experiment";
 import type { CellSpec, CellSizing } from "../experiment/cells";
 import { workloadArguments } from "../experiment/cellSpecs";
+import { CONTAINER_LOCATIONS, type WorkloadLocations } from "../experiment/queryArguments";
 import { BYTES_PER_MIB, formatMiB } from "../core/quantity";
 
 /** Memory a JVM uses beyond its heap (metaspace, threads, direct buffers), budgeted per JVM. */
@@ -36,21 +37,29 @@ export function localFootprintMiB(sizing: CellSizing): number {
  * A cell scaled by `scale`: heaps and both table sizes are multiplied by it, so every size keeps
  * its ratio to executor memory — the quantity the experiment is about.
  */
-function scaled(spec: CellSpec, experiment: ExperimentConfig, scale: number): LocalCell {
+function scaled(
+  spec: CellSpec,
+  experiment: ExperimentConfig,
+  scale: number,
+  locations: WorkloadLocations,
+): LocalCell {
   const heapMiB = Math.floor(spec.sizing.heapMiB * scale);
   const driverMemoryMiB = Math.floor(spec.sizing.driverMemoryMiB * scale);
   const sizing: CellSizing = {
     ...spec.sizing,
     heapMiB,
     driverMemoryMiB,
-    buildBytes: Math.round(spec.parameters.tableRatio * heapMiB * BYTES_PER_MIB),
+    buildBytes:
+      spec.parameters.tableRatio === null
+        ? 0
+        : Math.round(spec.parameters.tableRatio * heapMiB * BYTES_PER_MIB),
     probeBytes: Math.round(spec.sizing.probeBytes * scale),
   };
   return {
     spec,
     scale,
     sizing,
-    workloadArgs: workloadArguments(spec.parameters, sizing, experiment),
+    workloadArgs: workloadArguments(spec.parameters, sizing, experiment, locations),
     footprintMiB: localFootprintMiB(sizing),
   };
 }
@@ -70,12 +79,25 @@ export interface LocalPlan {
 export function planLocalCells(
   specs: readonly CellSpec[],
   experiment: ExperimentConfig,
-  options: { readonly scale: number; readonly memoryBudgetMiB: number },
+  options: {
+    readonly scale: number;
+    readonly memoryBudgetMiB: number;
+    /** Where this machine keeps a query cell's files and data (unused by join cells). */
+    readonly locations?: WorkloadLocations;
+  },
 ): LocalPlan {
   const cells: LocalCell[] = [];
   const problems: string[] = [];
   for (const spec of specs) {
-    const cell = scaled(spec, experiment, options.scale);
+    if (spec.parameters.query && options.scale !== 1) {
+      // A query's data is read at its scale factor, not generated to a size: --scale would
+      // shrink the heaps and not the data.
+      problems.push(
+        `cell ${spec.name}: --scale ${options.scale} shrinks memory but not a query's data; run query cells with --scale 1 and choose smaller axes.scaleFactor values instead`,
+      );
+      continue;
+    }
+    const cell = scaled(spec, experiment, options.scale, options.locations ?? CONTAINER_LOCATIONS);
     if (
       cell.sizing.heapMiB < MIN_SPARK_HEAP_MIB ||
       cell.sizing.driverMemoryMiB < MIN_SPARK_HEAP_MIB

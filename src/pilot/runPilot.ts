@@ -8,7 +8,8 @@ import { isProbeOf, type SearchSpec } from "../experiment/cells";
 import { cellSpecs, probeSpec, searchSpecs } from "../experiment/cellSpecs";
 import { predictedBoundary } from "../predict/boundary";
 import { predictionInput } from "../predict/fromCell";
-import { readWorkloadScript, WORKLOAD_SCRIPT_PATH } from "../render/workloadScript";
+import { readWorkloadScript, workloadFileOf } from "../render/workloadScript";
+import { cacheRoot, localLocations, prepareQueryInputs } from "./queryData";
 import type { CellResult } from "../results/cellResult";
 import { outcomeText } from "../results/progress";
 import type { PilotSummary } from "../results/runSummary";
@@ -24,6 +25,7 @@ import {
   type PilotLimits,
 } from "./memoryLimits/pilotLimits";
 import { killOrphanedCells } from "./orphans";
+import { runAvoidingCollisions } from "./eventLogCollision";
 import { runLocalCell } from "./runLocalCell";
 import { killRunningProcesses } from "./runProcess";
 
@@ -75,7 +77,8 @@ export interface PilotRun {
  */
 export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   const { experiment, memoryBudgetMiB } = options;
-  const sizing = { scale: options.scale, memoryBudgetMiB };
+  const cache = cacheRoot();
+  const sizing = { scale: options.scale, memoryBudgetMiB, locations: localLocations(cache) };
   const plan = planLocalCells(cellSpecs(experiment), experiment, sizing);
   // A search's probes differ only in the build side, so its largest probe stands for all.
   const searches = searchSpecs(experiment);
@@ -88,6 +91,13 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   if (problems.length > 0) throw new ConfigError(options.label, problems);
   const spark = findLocalSpark(options.sparkSubmit);
   readWorkloadScript(); // fails clearly now if the checkout lacks the workload
+  // A query experiment's data and files, before anything runs (TPC-H data generated once).
+  prepareQueryInputs(experiment, {
+    label: options.label,
+    python: spark.python,
+    cache,
+    print: options.print,
+  });
 
   const dir = experimentResultsDir(options.resultsDir, experiment.name);
   // Absolute, like every path handed to Spark's processes, which run in folders of their own.
@@ -124,16 +134,23 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
       options.print(limitsLine(limits));
     },
     run: (cell) =>
-      runLocalCell(cell, {
-        spark,
-        workloadScript: WORKLOAD_SCRIPT_PATH,
-        workRoot,
-        timeoutMs,
-        eventLogDir,
-        warn: options.print,
-        limits: limits!,
-        sequence: ++sequence,
-      }),
+      runAvoidingCollisions(
+        () =>
+          runLocalCell(cell, {
+            spark,
+            workloadScript: workloadFileOf(cell.spec.parameters),
+            workRoot,
+            timeoutMs,
+            eventLogDir,
+            warn: options.print,
+            limits: limits!,
+            sequence: ++sequence,
+          }),
+        () =>
+          options.print(
+            `${cell.spec.name}: another cell's application took its id (event log exists); starting it again`,
+          ),
+      ),
     // Searches run side by side, each one probe at a time: as many as fit the budget together.
     followUp: async (runCell, store) => {
       const probed = new Set<string>(); // with --rerun, only this run's probes count

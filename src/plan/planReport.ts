@@ -5,13 +5,17 @@ import type { ExperimentConfig } from "../config/experiment";
 import { predictionInput } from "../predict/fromCell";
 import { predict } from "../predict/predict";
 import type { CellSpec } from "../experiment/cells";
+import { isJoinCell } from "../experiment/cellSize";
 import type { CellPlan } from "../experiment/planCells";
 
 /** One row of `plan`: a cell, its memory and where it goes. */
 export interface PlanRow {
   readonly cell: string;
   readonly strategy: string;
-  readonly tableRatio: number;
+  /** Build side over executor heap; null on a query cell. */
+  readonly tableRatio: number | null;
+  /** A query cell's scale factor; null on a join cell. */
+  readonly scaleFactor: number | null;
   readonly skew: number;
   readonly aqe: boolean;
   readonly executorMemory: string;
@@ -24,8 +28,8 @@ export interface PlanRow {
   readonly fits: boolean;
   /** Why it fits nowhere, when it does not. */
   readonly reason?: string;
-  /** The memory model's verdict before anything runs (src/predict). */
-  readonly prediction: {
+  /** The memory model's verdict before anything runs (src/predict); null on a query cell. */
+  readonly prediction: null | {
     readonly outcome: "succeeded" | "failed";
     readonly failureClass: string;
     /** log2(capacity / demand) of the binding constraint: above 0 is predicted safe. */
@@ -65,6 +69,7 @@ function predicted(
   experiment: ExperimentConfig | undefined,
 ): PlanRow["prediction"] {
   if (!experiment) throw new Error("a plan needs an experiment");
+  if (!isJoinCell(cell.parameters)) return null; // the memory model is the join's
   const p = predict(predictionInput(cell, experiment, "kubernetes"));
   return {
     outcome: p.outcome,
@@ -84,6 +89,7 @@ export function planReport(
     cell: cell.name,
     strategy: cell.parameters.strategy,
     tableRatio: cell.parameters.tableRatio,
+    scaleFactor: cell.parameters.query?.scaleFactor ?? null,
     skew: cell.parameters.skew,
     aqe: cell.parameters.aqe,
     executorMemory: cell.parameters.executorMemory,

@@ -15,8 +15,8 @@ import type { PodScheduling } from "../experiment/nodeGroups";
 
 /** File name of the workload inside its ConfigMap and mount. */
 export const WORKLOAD_FILE = "join_workload.py";
-/** Where the workload ConfigMap is mounted in driver and executor containers. */
-export const WORKLOAD_MOUNT_PATH = "/opt/spark-at-scale";
+import { WORKLOAD_MOUNT_PATH } from "../experiment/queryArguments";
+export { WORKLOAD_MOUNT_PATH };
 /** Label naming the experiment on every object it creates. */
 export const EXPERIMENT_LABEL = "spark-at-scale/experiment";
 /** Label naming the cell on its application and pods. */

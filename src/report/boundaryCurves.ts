@@ -4,6 +4,7 @@
  * same cells beside it. The measured boundary is read from the records alone — a boundary
  * search's probes or a fine enough grid — so the chart needs no knowledge of how they were run.
  */
+import { cellSize, isJoinCell } from "../experiment/cellSize";
 import type { TopLevelSpec } from "vega-lite";
 import { DEFAULT_EXECUTOR_CORES } from "../config/experiment";
 import { sparkMemoryToMiB } from "../core/quantity";
@@ -59,7 +60,8 @@ export function boundaryPoints(
   fallback?: RecordFallback,
 ): BoundaryPoint[] {
   const groups = new Map<string, CellResult[]>();
-  for (const r of records) {
+  // Boundary curves are the join's: the memory model draws the predicted one.
+  for (const r of records.filter((c) => isJoinCell(c.parameters))) {
     const name = searchName(r.parameters);
     groups.set(name, [...(groups.get(name) ?? []), r]);
   }
@@ -69,7 +71,7 @@ export function boundaryPoints(
       const p = cells[0].parameters;
       const measured = bracketOf(
         cells.map((c) => ({
-          ratio: c.parameters.tableRatio,
+          ratio: cellSize(c.parameters),
           passed: observedOutcome(c) === "succeeded",
         })),
       );
@@ -82,7 +84,7 @@ export function boundaryPoints(
         skew: p.skew,
         aqe: p.aqe,
         variant: variantOf(cells[0]),
-        probes: new Set(cells.map((c) => c.parameters.tableRatio)).size,
+        probes: new Set(cells.map((c) => cellSize(c.parameters))).size,
         measured,
         predicted: drawn
           ? predictedBoundary(inputFromRecord(cells[0], fallback), PREDICTED_RATIO_RANGE)

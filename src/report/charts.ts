@@ -3,6 +3,7 @@ import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import type { CellResult } from "../results/cellResult";
 import type { Prediction } from "../predict/types";
+import { cellSize, workloadLabel } from "../experiment/cellSize";
 import { axesLabel, sweptAxes } from "./axes";
 
 /** One colour per failure class, the same in every chart: green for success, warm for memory. */
@@ -50,13 +51,18 @@ export function skewAqeFacets(title: string, values: object[]) {
  * colour = failure class, one small multiple per skew and AQE setting — and per overhead and
  * cores when the records sweep them, so two different cells never share a square.
  */
-export function failureMapSpec(records: readonly CellResult[], strategy: string): TopLevelSpec {
+export function failureMapSpec(
+  records: readonly CellResult[],
+  strategy: string,
+  query?: string,
+): TopLevelSpec {
   const rowAxes = sweptAxes(records).filter((axis) => axis === "overhead" || axis === "cores");
   const values = records
     .filter((r) => r.parameters.strategy === strategy)
     .map((r) => ({
       cell: r.cell,
-      tableRatio: r.parameters.tableRatio,
+      // A query cell's size is its scale factor (its data size over the heap is in the CSV).
+      tableRatio: cellSize(r.parameters),
       executorMemory: r.parameters.executorMemory,
       memoryMiB: sparkMemoryToMiB(r.parameters.executorMemory) ?? 0,
       skew: axesLabel(r.parameters, ["skew", ...rowAxes]),
@@ -65,13 +71,17 @@ export function failureMapSpec(records: readonly CellResult[], strategy: string)
       state: r.state,
     }));
   return {
-    ...skewAqeFacets(`${strategy}: where cells fail`, values),
+    ...skewAqeFacets(`${query ? `${query} ` : ""}${strategy}: where cells fail`, values),
     spec: {
       width: 220,
       height: 140,
       mark: { type: "point", filled: true, size: 260, shape: "square" },
       encoding: {
-        x: { field: "tableRatio", type: "ordinal", title: "build side / executor heap" },
+        x: {
+          field: "tableRatio",
+          type: "ordinal",
+          title: query ? "scale factor" : "build side / executor heap",
+        },
         y: {
           field: "executorMemory",
           type: "ordinal",
@@ -128,4 +138,24 @@ export function predictedVsObservedSpec(
       },
     ],
   };
+}
+
+/** One failure map per query workload and strategy: scale factor x executor memory. */
+export function queryFailureMaps(
+  records: readonly CellResult[],
+): Array<{ file: string; spec: TopLevelSpec }> {
+  const groups = new Map<string, CellResult[]>();
+  for (const r of records) {
+    const key = `${workloadLabel(r.parameters)}|${r.parameters.strategy}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, cells]) => {
+      const [query, strategy] = key.split("|");
+      return {
+        file: `failure-map-${query.replace(/ /g, "-")}-${strategy}`,
+        spec: failureMapSpec(cells, strategy, query),
+      };
+    });
 }

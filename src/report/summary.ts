@@ -2,8 +2,10 @@ import { regionLabel, type AccuracyReport, type RegionAccuracy } from "../predic
 import { renderTable } from "../core/textTable";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
+import { inputToHeapNote } from "./inputToHeap";
 import type { CellResult } from "../results/cellResult";
 import { lostExecutorExitCodes } from "../results/executorLosses";
+import { cellSize, sizeWord, workloadLabel } from "../experiment/cellSize";
 import { axesLabel, overheadLabel, sweptAxes } from "./axes";
 
 /**
@@ -15,7 +17,12 @@ export function failureOnsets(records: readonly CellResult[]): string[] {
   const groups = new Map<string, { label: string; cells: CellResult[] }>();
   for (const r of records) {
     const p = r.parameters;
-    const label = [`${p.strategy} with ${p.executorMemory} executors`, axesLabel(p, axes)]
+    const label = [
+      [workloadLabel(p), `${p.strategy} with ${p.executorMemory} executors`]
+        .filter(Boolean)
+        .join(" "),
+      axesLabel(p, axes),
+    ]
       .filter(Boolean)
       .join(", ");
     const group = groups.get(label) ?? { label, cells: [] };
@@ -36,19 +43,24 @@ export function failureOnsets(records: readonly CellResult[]): string[] {
     .map(({ label, cells }) => {
       const failed = cells
         .filter((c) => c.state !== "COMPLETED")
-        .sort((a, b) => a.parameters.tableRatio - b.parameters.tableRatio);
+        .sort((a, b) => cellSize(a.parameters) - cellSize(b.parameters));
       const passed = cells
         .filter((c) => c.state === "COMPLETED")
-        .map((c) => c.parameters.tableRatio);
-      if (failed.length === 0) return `${label}: no failure up to ratio ${Math.max(...passed)}`;
+        .map((c) => cellSize(c.parameters));
+      const word = sizeWord(cells[0].parameters);
+      const at = (size: number) =>
+        inputToHeapNote(cells.filter((c) => cellSize(c.parameters) === size));
+      if (failed.length === 0) {
+        const largest = Math.max(...passed);
+        return `${label}: no failure up to ${word} ${largest}${at(largest)}`;
+      }
       const first = failed[0];
+      const firstSize = cellSize(first.parameters);
       const largestPass =
-        passed.length > 0
-          ? Math.max(...passed.filter((p) => p < first.parameters.tableRatio), 0)
-          : 0;
+        passed.length > 0 ? Math.max(...passed.filter((p) => p < firstSize), 0) : 0;
       return (
-        `${label}: first fails at ratio ${first.parameters.tableRatio} (${first.failureClass})` +
-        (largestPass > 0 ? `, last passes at ${largestPass}` : "")
+        `${label}: first fails at ${word} ${firstSize}${at(firstSize)} (${first.failureClass})` +
+        (largestPass > 0 ? `, last passes at ${largestPass}${at(largestPass)}` : "")
       );
     });
 }
@@ -65,6 +77,7 @@ export function nonMonotonicRuns(records: readonly CellResult[]): string[] {
   for (const r of records) {
     const p = r.parameters;
     const key = [
+      workloadLabel(p),
       p.strategy,
       p.executorMemory,
       p.skew,
@@ -78,20 +91,21 @@ export function nonMonotonicRuns(records: readonly CellResult[]): string[] {
   const overheads = sweptAxes(records).includes("overhead");
   const lines: string[] = [];
   for (const cells of groups.values()) {
-    const sorted = [...cells].sort((a, b) => a.parameters.tableRatio - b.parameters.tableRatio);
+    const sorted = [...cells].sort((a, b) => cellSize(a.parameters) - cellSize(b.parameters));
     const firstFail = sorted.findIndex((c) => c.state !== "COMPLETED");
     if (firstFail < 0) continue;
     const laterPass = sorted.slice(firstFail + 1).find((c) => c.state === "COMPLETED");
     if (!laterPass) continue;
     const p = sorted[firstFail].parameters;
+    const word = sizeWord(p);
     const why =
       p.aqe && p.strategy !== "broadcast" && p.strategy !== "auto"
         ? ": AQE splits a skewed partition only above spark.sql.adaptive.skewJoin.skewedPartitionThresholdInBytes (256 MB), so the larger table's hot partition was split and the middle one's was not"
         : "";
     lines.push(
       `not monotonic: ${p.strategy} with ${p.executorMemory} executors, skew ${p.skew}, AQE ${p.aqe ? "on" : "off"}, ` +
-        `${p.executorCores} core(s)${overheads ? `, ${overheadLabel(p)}` : ""}: fails at ratio ${p.tableRatio} (${sorted[firstFail].failureClass}) ` +
-        `but completes at ${laterPass.parameters.tableRatio}${why}`,
+        `${p.executorCores} core(s)${overheads ? `, ${overheadLabel(p)}` : ""}: fails at ${word} ${cellSize(p)} (${sorted[firstFail].failureClass}) ` +
+        `but completes at ${cellSize(laterPass.parameters)}${why}`,
     );
   }
   return lines;
@@ -184,21 +198,34 @@ export function summaryLines(
   records: readonly CellResult[],
   report: AccuracyReport,
   shipped?: AccuracyReport,
+  /** Cells the memory model predicts (the join's); the accuracy lines are left out for none. */
+  predictedCells = records.length,
 ): string[] {
+  const queryCells = records.length - predictedCells;
+  const predictions =
+    predictedCells === 0
+      ? []
+      : [
+          ...(shipped
+            ? [
+                `predictor (shipped constants): outcome accuracy ${percent(shipped.outcomeAccuracy)}, ` +
+                  `failure-class accuracy ${percent(shipped.classAccuracy)}${recoveredNote(shipped)}`,
+              ]
+            : []),
+          `predictor (leave-one-out): outcome accuracy ${percent(report.outcomeAccuracy)}, ` +
+            `failure-class accuracy ${percent(report.classAccuracy)}${recoveredNote(report)}`,
+        ];
   return [
     `${records.length} cells: ${records.filter((r) => r.state === "COMPLETED").length} completed, ` +
       `${records.filter((r) => r.state !== "COMPLETED").length} failed`,
     ...failureOnsets(records),
     ...nonMonotonicRuns(records),
     ...completedOnReplacements(records),
-    ...(shipped
-      ? [
-          `predictor (shipped constants): outcome accuracy ${percent(shipped.outcomeAccuracy)}, ` +
-            `failure-class accuracy ${percent(shipped.classAccuracy)}${recoveredNote(shipped)}`,
-        ]
+    ...joinOperatorLines(records),
+    ...(queryCells > 0
+      ? [`${queryCells} query cell(s): not predicted (the memory model is the synthetic join's)`]
       : []),
-    `predictor (leave-one-out): outcome accuracy ${percent(report.outcomeAccuracy)}, ` +
-      `failure-class accuracy ${percent(report.classAccuracy)}${recoveredNote(report)}`,
+    ...predictions,
     ...report.wrong.map(
       (w) =>
         `  ${w.recovered ? "recovered" : "wrong"}: ${w.cell}: observed ${w.observed.failureClass}, predicted ${w.predicted.failureClass} ` +
@@ -208,4 +235,20 @@ export function summaryLines(
           : ""),
     ),
   ];
+}
+
+/** Each query cell's join operators as its final plans chose them under its preference. */
+export function joinOperatorLines(records: readonly CellResult[]): string[] {
+  return records
+    .filter((r) => r.parameters.query)
+    .map((r) => {
+      const operators = r.workload?.joinOperators;
+      const text =
+        operators && typeof operators === "object" && Object.keys(operators).length > 0
+          ? Object.entries(operators as Record<string, unknown>)
+              .map(([name, count]) => `${name} x${String(count)}`)
+              .join(", ")
+          : "no join operator recorded";
+      return `join operators: ${r.cell} (${r.parameters.strategy} preferred): ${text}`;
+    });
 }

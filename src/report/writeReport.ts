@@ -12,7 +12,9 @@ import {
   boundaryTable,
   strategiesWithBoundaries,
 } from "./boundaryCurves";
-import { failureMapSpec, predictedVsObservedSpec } from "./charts";
+import { isJoinCell } from "../experiment/cellSize";
+import { inputToHeap } from "./inputToHeap";
+import { failureMapSpec, predictedVsObservedSpec, queryFailureMaps } from "./charts";
 import { demandVsPeakSpec, measuredRows, plottedCells, type MeasuredRow } from "./measuredPeaks";
 import { measuredTable, type HistoryLinks } from "./measuredTable";
 import { renderChart } from "./render";
@@ -54,6 +56,9 @@ const CSV_COLUMNS = [
   "state",
   "failureClass",
   "joinOperator",
+  "joinOperators",
+  "inputBytes",
+  "inputToHeap",
   "durationSeconds",
   "executorFailures",
   "exitCodes",
@@ -87,9 +92,18 @@ function csvCell(value: unknown): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** A query cell's join operators as `BroadcastHashJoin:2 SortMergeJoin:1`; "" for none. */
+function operatorsText(record: CellResult): string {
+  const operators = record.workload?.joinOperators;
+  if (!operators || typeof operators !== "object") return "";
+  return Object.entries(operators as Record<string, unknown>)
+    .map(([name, count]) => `${name}:${String(count)}`)
+    .join(" ");
+}
+
 function csv(
-  pairs: ReadonlyArray<{ record: CellResult; prediction: Prediction }>,
-  measured: readonly MeasuredRow[],
+  pairs: ReadonlyArray<{ record: CellResult; prediction?: Prediction }>,
+  measured: readonly (MeasuredRow | undefined)[],
 ): string {
   const rows = pairs.map(({ record: r, prediction: p }, index) => {
     const m = r.metrics;
@@ -99,6 +113,7 @@ function csv(
       experiment: r.experiment,
       runner: r.runner,
       ...r.parameters,
+      scaleFactor: r.parameters.query?.scaleFactor,
       // An explicit overhead replaces the factor: the factor column says what the cell asked for.
       memoryOverheadFactor:
         r.parameters.memoryOverhead === null ? r.parameters.memoryOverheadFactor : null,
@@ -110,19 +125,24 @@ function csv(
       state: r.state,
       failureClass: r.failureClass,
       joinOperator: r.workload?.joinOperator ?? "",
+      joinOperators: operatorsText(r),
+      inputBytes: r.parameters.query ? r.workload?.inputBytes : null,
+      inputToHeap: inputToHeap(r),
       durationSeconds: r.durationSeconds,
       executorFailures: r.executorFailures,
       exitCodes: r.evidence.exitCodes.join(" "),
-      predictedOutcome: p.outcome,
-      predictedClass: p.failureClass,
-      margin: p.margin.toFixed(3),
-      bindingConstraint: p.bindingConstraint,
+      // A query cell has no memory model yet: its predicted columns stay empty.
+      predictedOutcome: p?.outcome,
+      predictedClass: p?.failureClass,
+      margin: p?.margin.toFixed(3),
+      bindingConstraint: p?.bindingConstraint,
       decidedBy: r.evidence.decidedBy,
-      predictedDemandBytes: Number.isFinite(peak.predictedDemandBytes)
-        ? Math.round(peak.predictedDemandBytes)
-        : null,
-      measuredPeakBytes: peak.measured?.bytes,
-      measuredAs: peak.measured?.what,
+      predictedDemandBytes:
+        peak && Number.isFinite(peak.predictedDemandBytes)
+          ? Math.round(peak.predictedDemandBytes)
+          : null,
+      measuredPeakBytes: peak?.measured?.bytes,
+      measuredAs: peak?.measured?.what,
       peakExecutorJvmHeapBytes: m?.peakExecutorJvmHeapBytes,
       peakExecutorOnHeapExecutionBytes: m?.peakExecutorOnHeapExecutionBytes,
       peakDriverJvmHeapBytes: m?.peakDriverJvmHeapBytes,
@@ -163,21 +183,31 @@ function page(
 <h1>${escapeHtml(title)}</h1>
 <h2>Summary</h2>
 <ul>${summary.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>
-<h2>Accuracy by region</h2>
+${tables.regions === "" ? "" : accuracySection(tables)}
+<p>Each failure map: x = build side / executor heap (a query's: its scale factor, one map per
+query and strategy), y = executor memory, colour = how the cell ended; small multiples by skew
+(rows) and AQE (columns). Data: <a href="results.csv">results.csv</a>, whose inputToHeap column
+gives a query cell's input on disk over its executor heap.</p>
+${figures}
+${boundaries === "" ? "" : boundarySection(boundaries)}
+${measured}
+</body></html>
+`;
+}
+
+function accuracySection(tables: {
+  confusion: string;
+  classConfusion: string;
+  regions: string;
+}): string {
+  return `<h2>Accuracy by region</h2>
 <p>Outcome and failure-class accuracy per join strategy, AQE and executor cores: with the shipped
 constants (nothing fit on these cells) and leave-one-out. A region of few cells says little.</p>
 <pre>${escapeHtml(tables.regions)}</pre>
 <h2>Outcome confusion matrix (leave-one-out)</h2>
 <pre>${escapeHtml(tables.confusion)}</pre>
 <h2>Failure-class confusion matrix (leave-one-out)</h2>
-<pre>${escapeHtml(tables.classConfusion)}</pre>
-<p>Each failure map: x = build side / executor heap, y = executor memory, colour = how the cell ended;
-small multiples by skew (rows) and AQE (columns). Data: <a href="results.csv">results.csv</a>.</p>
-${figures}
-${boundaries === "" ? "" : boundarySection(boundaries)}
-${measured}
-</body></html>
-`;
+<pre>${escapeHtml(tables.classConfusion)}</pre>`;
 }
 
 function boundarySection(table: string): string {
@@ -202,34 +232,46 @@ export async function writeReport(
   options: ReportOptions = {},
 ): Promise<Report> {
   if (records.length === 0) throw new Error("no cell records to report on");
+  // The memory model and boundary searches are the join's; query cells get maps and lines.
+  const queryRecords = records.filter((r) => !isJoinCell(r.parameters));
+  const joinRecords = records.filter((r) => isJoinCell(r.parameters));
   // A cell that died before its result line carries no --keys/--partitions: assume the
   // experiment defaults for it.
   const { keys, partitions } = FIXED_DEFAULTS;
   const fallback = { keys, partitions };
-  const pairs = leaveOneOut(records, { fallback });
+  const pairs = leaveOneOut(joinRecords, { fallback });
   const held = pairs.map((p) => ({ observed: p.record, predicted: p.prediction }));
   const report = accuracy(held);
-  const shipped = records.map((r) => ({
+  const shipped = joinRecords.map((r) => ({
     observed: r,
     predicted: predict(inputFromRecord(r, fallback)),
   }));
   const shippedAccuracy = accuracy(shipped);
-  const regions = regionTable(accuracyByRegion(shipped), accuracyByRegion(held));
+  const regions =
+    joinRecords.length > 0 ? regionTable(accuracyByRegion(shipped), accuracyByRegion(held)) : "";
   const measured = measuredRows(pairs);
-  const files: FileToWrite[] = [{ name: "results.csv", content: csv(pairs, measured) }];
-  const points = boundaryPoints(records, fallback);
+  const csvRows = [...pairs, ...queryRecords.map((record) => ({ record }))];
+  const files: FileToWrite[] = [
+    {
+      name: "results.csv",
+      content: csv(csvRows, [...measured, ...queryRecords.map(() => undefined)]),
+    },
+  ];
+  const points = boundaryPoints(joinRecords, fallback);
   const withBoundaries = strategiesWithBoundaries(points);
   const boundaries = withBoundaries.length > 0 ? boundaryTable(points) : "";
   const specs = [
-    ...JOIN_STRATEGIES.filter((s) => records.some((r) => r.parameters.strategy === s)).map((s) => ({
-      file: `failure-map-${s}`,
-      spec: failureMapSpec(records, s),
-    })),
+    ...JOIN_STRATEGIES.filter((s) => joinRecords.some((r) => r.parameters.strategy === s)).map(
+      (s) => ({ file: `failure-map-${s}`, spec: failureMapSpec(joinRecords, s) }),
+    ),
+    ...queryFailureMaps(queryRecords),
     ...JOIN_STRATEGIES.filter((s) => withBoundaries.includes(s)).map((s) => ({
       file: `boundary-${s}`,
       spec: boundaryCurveSpec(points, s),
     })),
-    { file: "predicted-vs-observed", spec: predictedVsObservedSpec(pairs) },
+    ...(pairs.length > 0
+      ? [{ file: "predicted-vs-observed", spec: predictedVsObservedSpec(pairs) }]
+      : []),
     ...(plottedCells(measured) > 0
       ? [{ file: "demand-vs-peak", spec: demandVsPeakSpec(measured) }]
       : []),
@@ -240,9 +282,11 @@ export async function writeReport(
     files.push({ name: `${file}.svg`, content: svg }, { name: `${file}.png`, content: png });
     charts.push({ file, svg });
   }
-  const summary = summaryLines(records, report, shippedAccuracy);
-  const confusion = confusionText(report);
-  const classConfusion = classConfusionText(report);
+  const summary = summaryLines(records, report, shippedAccuracy, joinRecords.length);
+  // Query cells only: there is nothing the memory model predicted to score.
+  const scored = joinRecords.length > 0;
+  const confusion = scored ? confusionText(report) : "";
+  const classConfusion = scored ? classConfusionText(report) : "";
   const table = records.some((r) => r.metrics !== null) ? measuredTable(measured, options) : "";
   // All files or none, the page that shows them last.
   files.push({

@@ -13,7 +13,7 @@ export const CELL_RESULT_SCHEMA_VERSION = 2;
 
 const parametersSchema = z.strictObject({
   executorMemory: z.string(),
-  tableRatio: z.number(),
+  tableRatio: z.number().nullable(),
   strategy: z.enum(JOIN_STRATEGIES),
   skew: z.number(),
   aqe: z.boolean(),
@@ -22,6 +22,13 @@ const parametersSchema = z.strictObject({
   /** Explicit executor memory overhead; null (or absent, in older records) for the factor rule. */
   memoryOverhead: z.string().nullable().default(null),
   repeat: z.number().int(),
+  query: z
+    .strictObject({
+      kind: z.enum(["tpch", "sql", "pyspark"]),
+      name: z.string(),
+      scaleFactor: z.number().positive(),
+    })
+    .optional(),
 });
 
 const sizingSchema = z.strictObject({

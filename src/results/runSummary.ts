@@ -43,6 +43,17 @@ function lostExecutors(r: CellResult): string {
   return `${r.executorFailures}` + (codes.length > 0 ? ` (exit ${codes.join(", ")})` : "");
 }
 
+/** The join operator the join workload ran, or a query's operators (`BHJ x2, SMJ x1`). */
+function joinRun(r: CellResult): string {
+  if (typeof r.workload?.joinOperator === "string") return r.workload.joinOperator;
+  const operators = r.workload?.joinOperators;
+  if (!operators || typeof operators !== "object") return "-";
+  const entries = Object.entries(operators as Record<string, unknown>);
+  if (entries.length === 0) return "none";
+  const short = (name: string) => name.replace(/[a-z]/g, "");
+  return entries.map(([name, count]) => `${short(name)} x${String(count)}`).join(", ");
+}
+
 /** The summary as the pilot prints it: one row per cell, then the totals. */
 export function summaryText(
   experiment: string,
@@ -64,9 +75,10 @@ export function summaryText(
     records.map((r) => [
       r.cell,
       r.parameters.strategy,
-      String(r.parameters.tableRatio),
-      String(r.parameters.skew),
-      typeof r.workload?.joinOperator === "string" ? r.workload.joinOperator : "-",
+      // A query cell's size is its scale factor; its joins are the operators its plans chose.
+      r.parameters.query ? `sf ${r.parameters.query.scaleFactor}` : String(r.parameters.tableRatio),
+      r.parameters.query ? "-" : String(r.parameters.skew),
+      joinRun(r),
       r.state,
       r.failureClass,
       lostExecutors(r),

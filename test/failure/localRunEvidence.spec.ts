@@ -94,10 +94,11 @@ const EXPECTED: readonly Expected[] = [
     messageExcerpt: "finalState=TIMEOUT",
   },
   {
+    // A table path that does not exist is the job's own error, not its memory's.
     fixture: "other",
     finalState: "FAILED",
-    failureClass: "other",
-    decidedBy: "unrecognised-failure: workload result error",
+    failureClass: "workload_error",
+    decidedBy: "workload-error: workload result error",
     exitCodes: [1],
     messageExcerpt:
       "org.apache.spark.sql.AnalysisException: [PATH_NOT_FOUND] Path does not exist: file:/tmp/scratch/no-such-table. SQLSTATE: 42K03",

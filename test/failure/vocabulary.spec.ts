@@ -8,7 +8,7 @@ import {
 import { FINAL_STATES, isFinalState } from "../../src/failure/finalState";
 
 describe("failure vocabulary", () => {
-  it("has the ten failure classes, each with a one-line description", () => {
+  it("has the eleven failure classes, each with a one-line description", () => {
     expect(FAILURE_CLASSES).to.deep.equal([
       "none",
       "executor_container_oom",
@@ -19,6 +19,7 @@ describe("failure vocabulary", () => {
       "task_failures_exhausted",
       "submission_failed",
       "timeout",
+      "workload_error",
       "other",
     ]);
     for (const failureClass of FAILURE_CLASSES) {
@@ -44,10 +45,11 @@ describe("failure vocabulary", () => {
   });
 
   it("tries the final-state rules first and the fallback last, and describes every rule", () => {
-    expect(DECISION_RULES.slice(0, 4)).to.deep.equal([
+    expect(DECISION_RULES.slice(0, 5)).to.deep.equal([
       "submission-state",
       "submission-error",
       "timeout-state",
+      "result-line-missing",
       "completed-state",
     ]);
     expect(DECISION_RULES[DECISION_RULES.length - 1]).to.equal("unrecognised-failure");

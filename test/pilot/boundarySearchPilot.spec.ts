@@ -117,11 +117,11 @@ describe("pilot: a boundary search killed with -9 resumes (stand-in spark-submit
     expect(started.length - withoutRestart.length).to.be.at.most(1);
 
     const records = lines(resultsFile).map((l) => cellResultSchema.parse(JSON.parse(l)));
-    expect(records.map((r) => r.parameters.tableRatio).sort((a, b) => a - b)).to.deep.equal(
+    expect(records.map((r) => r.parameters.tableRatio!).sort((a, b) => a - b)).to.deep.equal(
       expected.map((p) => p.ratio).sort((a, b) => a - b),
     );
     for (const r of records) {
-      expect(r.state === "COMPLETED", r.cell).to.equal(r.parameters.tableRatio <= BOUNDARY);
+      expect(r.state === "COMPLETED", r.cell).to.equal(r.parameters.tableRatio! <= BOUNDARY);
     }
     searched = expected.map((p) => p.ratio);
     const ran = expected.length - saved;
@@ -154,7 +154,7 @@ describe("pilot: a boundary search killed with -9 resumes (stand-in spark-submit
     // run once more, and one record per probe, not two.
     expect(lines(probeLog).slice(probedBefore).map(Number)).to.deep.equal(searched);
     const records = lines(resultsFile).map((l) => cellResultSchema.parse(JSON.parse(l)));
-    expect(records.map((r) => r.parameters.tableRatio).sort((a, b) => a - b)).to.deep.equal(
+    expect(records.map((r) => r.parameters.tableRatio!).sort((a, b) => a - b)).to.deep.equal(
       [...searched].sort((a, b) => a - b),
     );
   });

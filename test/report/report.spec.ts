@@ -62,7 +62,9 @@ describe("report", function () {
       .trim()
       .split("\n");
     expect(csv).to.have.length(13);
-    expect(csv[0]).to.match(/^cell,experiment,runner,executorMemory,tableRatio,strategy/);
+    expect(csv[0]).to.match(
+      /^cell,experiment,runner,executorMemory,tableRatio,scaleFactor,strategy/,
+    );
     expect(report.summary).to.include(
       "broadcast with 512m executors, skew 0: first fails at ratio 1 (executor_jvm_oom), last passes at 0.25",
     );

@@ -1,0 +1,114 @@
+/**
+ * What a query experiment needs on this machine before its first cell runs: its TPC-H data,
+ * generated once per scale factor into the version-keyed cache (workloads/tpch_data.py), or the
+ * user's SQL file, script and tables, checked to be there. Every problem is reported before
+ * anything runs.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { ConfigError, readProblem } from "../config/errors";
+import type { ExperimentConfig } from "../config/experiment";
+import { SCALE_FACTOR_PLACEHOLDER } from "../config/workload";
+import type { WorkloadLocations } from "../experiment/queryArguments";
+import { TPCH_DATA_SCRIPT, TPCH_QUERIES_DIR } from "../render/workloadScript";
+
+/** tpchgen-cli's version, as requirements.txt pins it and tpch_data.py keys its folders. */
+export const TPCHGEN_VERSION = "4.0.0";
+
+/** The project's cache of heavy, version-keyed things (as scripts/cluster/lib.sh has it). */
+export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SPARK_AT_SCALE_CACHE) return env.SPARK_AT_SCALE_CACHE;
+  return process.getuid?.() === 0
+    ? "/var/cache/spark-at-scale"
+    : path.join(os.homedir(), ".cache", "spark-at-scale");
+}
+
+/** Where the pilot's processes find a query cell's files: this checkout and the cache. */
+export function localLocations(cache: string, cwd = process.cwd()): WorkloadLocations {
+  return {
+    tpchQueries: TPCH_QUERIES_DIR,
+    tpchData: path.join(cache, "tpch", `tpchgen-cli-${TPCHGEN_VERSION}`),
+    userFile: (configPath) => path.resolve(cwd, configPath),
+    userTable: (configPath) => path.resolve(cwd, configPath),
+  };
+}
+
+function unreadable(file: string): string | undefined {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile() ? undefined : "a folder, not a file";
+  } catch (error) {
+    return readProblem(error);
+  }
+}
+
+/** The user's files and tables that are not there, one line each naming its key. */
+export function missingUserInputs(experiment: ExperimentConfig, cwd = process.cwd()): string[] {
+  const { workload } = experiment;
+  const problems: string[] = [];
+  if (workload.kind === "sql" || workload.kind === "pyspark") {
+    const [key, file] =
+      workload.kind === "sql" ? ["file", workload.file] : ["script", workload.script];
+    const problem = unreadable(path.resolve(cwd, file));
+    if (problem) problems.push(`experiment.workload.${key}: ${JSON.stringify(file)}: ${problem}`);
+  }
+  if (workload.kind === "sql") {
+    for (const [name, template] of Object.entries(workload.tables))
+      for (const scaleFactor of experiment.axes.scaleFactor ?? []) {
+        const table = template.split(SCALE_FACTOR_PLACEHOLDER).join(String(scaleFactor));
+        if (/^[a-z][a-z0-9+.-]*:\/\//i.test(table)) continue; // a bucket: read by Spark only
+        if (!fs.existsSync(path.resolve(cwd, table)))
+          problems.push(
+            `experiment.workload.tables.${name}: ${JSON.stringify(table)} (scale factor ${scaleFactor}): no such file or folder`,
+          );
+      }
+  }
+  return problems;
+}
+
+/** What tpch_data.py printed for one scale factor. */
+interface GeneratedData {
+  readonly dir: string;
+  readonly bytes: number;
+  readonly generated: boolean;
+}
+
+/**
+ * Makes sure every input of a query experiment is there: checks the user's files, generates the
+ * TPC-H data of each scale factor that is not in the cache yet. Throws a ConfigError listing
+ * every problem, before any cell runs; a join experiment needs nothing.
+ */
+export function prepareQueryInputs(
+  experiment: ExperimentConfig,
+  options: {
+    readonly label: string;
+    readonly python: string;
+    readonly cache: string;
+    readonly print: (line: string) => void;
+  },
+): void {
+  const { workload } = experiment;
+  if (workload.kind === "join") return;
+  const problems = missingUserInputs(experiment);
+  if (problems.length > 0) throw new ConfigError(options.label, problems);
+  if (workload.kind !== "tpch") return;
+  for (const scaleFactor of experiment.axes.scaleFactor ?? []) {
+    const done = spawnSync(
+      options.python,
+      [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", options.cache],
+      { encoding: "utf8" },
+    );
+    if (done.status !== 0) {
+      const why = (done.stderr || done.error?.message || "").trim().split("\n").pop();
+      throw new ConfigError(options.label, [
+        `experiment.axes.scaleFactor: ${scaleFactor}: no TPC-H data: ${why}`,
+      ]);
+    }
+    const data = JSON.parse(done.stdout) as GeneratedData;
+    options.print(
+      `TPC-H SF ${scaleFactor}: ${data.generated ? "generated" : "cached"} in ${data.dir} (${Math.round(data.bytes / 1e6)} MB of parquet)`,
+    );
+  }
+}
