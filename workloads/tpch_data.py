@@ -75,6 +75,7 @@ def ensure(scale_factor: float, cache: Path) -> tuple[Path, bool]:
         )
     folder = data_dir(cache, scale_factor)
     if all(Path(p).is_file() for p in table_paths(folder).values()):
+        folder.chmod(0o755)  # a folder cached before it was made readable to all
         return folder, False
     folder.parent.mkdir(parents=True, exist_ok=True)
     need = max(MIN_FREE_BYTES, int(expected_bytes(scale_factor) * DISK_HEADROOM))
@@ -86,6 +87,9 @@ def ensure(scale_factor: float, cache: Path) -> tuple[Path, bool]:
             "set SPARK_AT_SCALE_CACHE to a larger disk"
         )
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
+    # mkdtemp's folder is its creator's only; a cluster's pods (Spark's uid 185) read the data
+    # through a hostPath volume.
+    staging.chmod(0o755)
     try:
         subprocess.run(
             [_tpchgen(), "parquet", "-s", f"{scale_factor:g}", "-o", str(staging)],

@@ -96,6 +96,19 @@ export const existingClusterSchema = strictObject({
       .string({ error: "an absolute folder path on the node" })
       .regex(/^\/[^\0]*$/, "an absolute folder path on the node, such as /var/spark-events"),
   }).optional(),
+  /**
+   * A folder on every node with the data of query cells (tpch, sql), mounted read-only at
+   * /opt/spark-at-scale-data in drivers and executors. For TPC-H it holds one sf<scale> folder
+   * per scale factor, as workloads/tpch_data.py writes them. None when absent.
+   */
+  data: strictObject({
+    hostPath: z
+      .string({ error: "an absolute folder path on the node" })
+      .regex(
+        /^\/[^\0]*$/,
+        "an absolute folder path on the node, such as /var/cache/spark-at-scale/tpch/tpchgen-cli-4.0.0",
+      ),
+  }).optional(),
   /** Where drivers run. */
   drivers: strictObject(schedulingShape).prefault({}),
   /** Where executors run, and how much room their nodes have (checked like a GKE pool's). */

@@ -55,8 +55,20 @@ export const stackSchema = strictObject(stackShape)
         problem("experimentPools", "at least one experiment pool (a memory tier for executors)");
       if (!same(config.existingCluster, defaultOf("existingCluster")))
         problem("existingCluster", "is read only with spark-at-scale:target: existingCluster");
+      if (config.experiment && config.experiment.workload.kind !== "join")
+        problem(
+          "experiment",
+          `workload.kind ${config.experiment.workload.kind} runs on the pilot and on an existing cluster (target existingCluster); on the GKE testbed only the join workload runs yet`,
+        );
       return;
     }
+    if (config.experiment?.workload.kind === "tpch" && !config.existingCluster.data)
+      ctx.addIssue({
+        code: "custom",
+        path: ["existingCluster", "data"],
+        message:
+          "required for workload.kind tpch: { hostPath: <the nodes' folder of TPC-H data, one sf<scale> folder per scale factor> }",
+      });
     for (const key of GKE_ONLY_KEYS) {
       if (!same(config[key], defaultOf(key))) {
         problem(

@@ -10,6 +10,8 @@ import {
 } from "../experiment/nodeGroups";
 import { experimentObjects, type ExperimentObjects } from "./objects";
 import { stackRuntime, type StackRuntime } from "./stackRuntime";
+import type { WorkloadConfig } from "../config/workload";
+import { queryWorkloadFiles } from "./workloadScript";
 
 /** A stack config taken all the way to what it would deploy, without deploying anything. */
 export interface CompiledStack {
@@ -49,6 +51,8 @@ export function compileStack(
   raw: unknown,
   source: string,
   workloadScript: () => string,
+  /** A query experiment's ConfigMap files; read from the checkout and the folder run in. */
+  queryFiles: (workload: WorkloadConfig) => Record<string, string> = queryWorkloadFiles,
 ): CompiledStack {
   const config = validateStackConfig(raw, source);
   const { pools, placement } = targetOf(config);
@@ -66,6 +70,7 @@ export function compileStack(
       experiment: config.experiment,
       cells,
       workloadScript: workloadScript(),
+      queryFiles: queryFiles(config.experiment.workload),
       placement,
       runtime,
     }),

@@ -13,10 +13,16 @@ import {
 import type { Cell } from "../experiment/cells";
 import type { PodScheduling } from "../experiment/nodeGroups";
 
-/** File name of the workload inside its ConfigMap and mount. */
+import { DATA_MOUNT_PATH, WORKLOAD_MOUNT_PATH } from "../experiment/queryArguments";
+import type { HostPathVolume, VolumeMount } from "../spark/sparkApplication";
+export { DATA_MOUNT_PATH, WORKLOAD_MOUNT_PATH };
+
+/** File name of the join workload inside its ConfigMap and mount. */
 export const WORKLOAD_FILE = "join_workload.py";
-import { WORKLOAD_MOUNT_PATH } from "../experiment/queryArguments";
-export { WORKLOAD_MOUNT_PATH };
+/** File name of the query workload (tpch, sql, pyspark cells) beside it. */
+export const QUERY_WORKLOAD_FILE = "query_workload.py";
+/** Name of the query cells' data volume in driver and executor pods. */
+export const DATA_VOLUME = "data";
 /** Label naming the experiment on every object it creates. */
 export const EXPERIMENT_LABEL = "spark-at-scale/experiment";
 /** Label naming the cell on its application and pods. */
@@ -70,6 +76,8 @@ export interface CellLaunch extends Pick<Cell, "name" | "sparkConf"> {
    * volumes, the driver's mounts and init containers. Absent without event-log storage.
    */
   readonly eventLog?: EventLogPodParts;
+  /** The data of query cells, for the driver and every executor; absent when none is declared. */
+  readonly data?: { readonly volume: HostPathVolume; readonly mount: VolumeMount };
 }
 
 /** What every cell of an experiment shares, from the target cluster's config. */
@@ -93,6 +101,16 @@ export interface ExperimentContext {
   readonly podCoreRequest?: string;
   /** Where drivers write event logs (src/spark/eventLogStorage.ts); none when absent. */
   readonly eventLog?: EventLogStorage;
+  /** The nodes' folder of query data, mounted at DATA_MOUNT_PATH; none when absent. */
+  readonly dataHostPath?: string;
+}
+
+/** The query data's node folder as a read-only volume at DATA_MOUNT_PATH. */
+function dataVolume(hostPath: string): NonNullable<CellLaunch["data"]> {
+  return {
+    volume: { name: DATA_VOLUME, hostPath: { path: hostPath, type: "Directory" } },
+    mount: { name: DATA_VOLUME, mountPath: DATA_MOUNT_PATH, readOnly: true },
+  };
 }
 
 /** The launch of one placed cell in an experiment. */
@@ -109,7 +127,7 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
     image: context.image,
     imagePullPolicy: context.imagePullPolicy,
     sparkVersion: context.sparkVersion,
-    mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${WORKLOAD_FILE}`,
+    mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${parameters.query ? QUERY_WORKLOAD_FILE : WORKLOAD_FILE}`,
     arguments: cell.workloadArgs,
     sparkConf: { ...cell.sparkConf, ...eventLog?.sparkConf },
     serviceAccount: context.driverServiceAccount,
@@ -135,5 +153,7 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
       deleteOnTermination: false,
     },
     ...(eventLog ? { eventLog } : {}),
+    // Only query cells read data; a join cell's pods stay as they were.
+    ...(context.dataHostPath && parameters.query ? { data: dataVolume(context.dataHostPath) } : {}),
   };
 }

@@ -47,17 +47,28 @@ export function workloadConfigMap(
   experiment: string,
   namespace: string,
   script: string,
+  /** A query experiment's files beside the join workload (which the query workload imports). */
+  queryFiles: Readonly<Record<string, string>> = {},
 ): ConfigMapManifest {
+  const data = { [WORKLOAD_FILE]: script, ...queryFiles };
+  // A join experiment's ConfigMap keeps the name it always had: its cells are not replaced.
+  const query = Object.keys(queryFiles).length > 0;
+  const content = query
+    ? Object.entries(data)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, text]) => `${key}\0${text}`)
+        .join("\0")
+    : script;
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
     metadata: {
-      name: `join-workload-${contentHash(script)}`,
+      name: `${query ? "query" : "join"}-workload-${contentHash(content)}`,
       namespace,
       labels: { [EXPERIMENT_LABEL]: experiment },
     },
     immutable: true,
-    data: { [WORKLOAD_FILE]: script },
+    data,
   };
 }
 
@@ -70,6 +81,7 @@ export function cellApplication(cell: Cell, context: ExperimentContext): SparkAp
 export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest {
   const mounts: VolumeMount[] = [
     { name: WORKLOAD_VOLUME, mountPath: WORKLOAD_MOUNT_PATH, readOnly: true },
+    ...(launch.data ? [launch.data.mount] : []),
   ];
   const { driver, executor } = launch;
   const coreRequest = (pod: PodLaunch) => (pod.coreRequest ? { coreRequest: pod.coreRequest } : {});
@@ -94,6 +106,7 @@ export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest
       // Operator v2 applies volumes other than spark-local-dir-* through its webhook.
       volumes: [
         { name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } },
+        ...(launch.data ? [launch.data.volume] : []),
         ...(launch.eventLog?.volumes ?? []),
       ],
       driver: {

@@ -85,6 +85,7 @@ function podTemplate(
       ...(tolerations.length > 0 ? { tolerations: [...tolerations] } : {}),
       volumes: [
         { name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } },
+        ...(launch.data ? [launch.data.volume] : []),
         ...(eventLog?.volumes ?? []),
       ],
       ...(initContainers.length > 0 ? { initContainers: [...initContainers] } : {}),
@@ -94,6 +95,7 @@ function podTemplate(
           securityContext: launch.securityContext,
           volumeMounts: [
             { name: WORKLOAD_VOLUME, mountPath: WORKLOAD_MOUNT_PATH, readOnly: true },
+            ...(launch.data ? [launch.data.mount] : []),
             ...(eventLog?.driverVolumeMounts ?? []),
           ],
         },

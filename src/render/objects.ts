@@ -23,6 +23,8 @@ export interface ExperimentInputs {
   readonly experiment: ExperimentConfig;
   readonly cells: readonly Cell[];
   readonly workloadScript: string;
+  /** A query experiment's files beside it (render/workloadScript.ts); none for the join. */
+  readonly queryFiles?: Readonly<Record<string, string>>;
   readonly placement: PlacementTarget;
   readonly runtime: StackRuntime;
 }
@@ -45,6 +47,7 @@ function experimentContext(
     workloadConfigMap: workloadConfigMapName,
     ...(existing?.podCpuRequest ? { podCoreRequest: existing.podCpuRequest } : {}),
     ...(eventLog ? { eventLog } : {}),
+    ...(existing?.data ? { dataHostPath: existing.data.hostPath } : {}),
   };
 }
 
@@ -54,7 +57,12 @@ function experimentContext(
  */
 export function experimentObjects(inputs: ExperimentInputs): ExperimentObjects {
   const { config, experiment } = inputs;
-  const configMap = workloadConfigMap(experiment.name, config.jobNamespace, inputs.workloadScript);
+  const configMap = workloadConfigMap(
+    experiment.name,
+    config.jobNamespace,
+    inputs.workloadScript,
+    inputs.queryFiles,
+  );
   const context = experimentContext(inputs, configMap.metadata.name);
   const launches = inputs.cells.map((cell) => cellLaunch(cell, context));
   return { configMap, launches, applications: launches.map(sparkApplicationOf) };

@@ -1,5 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { ConfigError, readProblem } from "../config/errors";
+import { queryLabels, type WorkloadConfig } from "../config/workload";
+import { userFileKey } from "../experiment/queryArguments";
+import { QUERY_WORKLOAD_FILE } from "./launch";
 
 /** The join workload, shipped to the cluster in a ConfigMap and to the pilot's spark-submit. */
 export const WORKLOAD_SCRIPT_PATH = path.resolve(
@@ -37,4 +41,45 @@ export const TPCH_DATA_SCRIPT = path.resolve(__dirname, "..", "..", "workloads",
 /** The workload file a cell runs: the query workload for a query cell, else the join. */
 export function workloadFileOf(parameters: { readonly query?: unknown }): string {
   return parameters.query ? QUERY_WORKLOAD_PATH : WORKLOAD_SCRIPT_PATH;
+}
+
+/** A file the ConfigMap must carry, read with an error naming the config key it came from. */
+function readForConfigMap(file: string, key: string): string {
+  try {
+    return fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new ConfigError("the experiment's workload files", [
+      `${key}: ${JSON.stringify(file)}: ${readProblem(error)}`,
+    ]);
+  }
+}
+
+/**
+ * What a query experiment's ConfigMap carries beside the join workload: the query workload,
+ * the TPC-H queries its cells run (`q03.sql`), or the user's SQL file or script under its own
+ * key (`userFileKey`). Empty for the join. User paths are relative to `cwd`.
+ */
+export function queryWorkloadFiles(
+  workload: WorkloadConfig,
+  cwd: string = process.cwd(),
+): Record<string, string> {
+  if (workload.kind === "join") return {};
+  const files: Record<string, string> = {
+    [QUERY_WORKLOAD_FILE]: readForConfigMap(QUERY_WORKLOAD_PATH, "the query workload"),
+  };
+  if (workload.kind === "tpch") {
+    for (const label of queryLabels(workload))
+      files[`${label}.sql`] = readForConfigMap(
+        path.join(TPCH_QUERIES_DIR, `${label}.sql`),
+        "the TPC-H queries",
+      );
+    return files;
+  }
+  const [key, file] =
+    workload.kind === "sql" ? ["file", workload.file] : ["script", workload.script];
+  files[userFileKey(file)] = readForConfigMap(
+    path.resolve(cwd, file),
+    `spark-at-scale:experiment.workload.${key}`,
+  );
+  return files;
 }
