@@ -26,7 +26,7 @@ describe("pilot: two cells' applications with one id", () => {
     const answers: CellResult[] = [COLLIDED, COLLIDED, RAN];
     const told: number[] = [];
     const record = await runAvoidingCollisions(
-      async () => answers.shift()!,
+      () => Promise.resolve(answers.shift()!),
       (attempt) => told.push(attempt),
       3,
       1,
@@ -38,7 +38,7 @@ describe("pilot: two cells' applications with one id", () => {
   it("keeps the last record after the attempts run out", async () => {
     let runs = 0;
     const record = await runAvoidingCollisions(
-      async () => (runs++, COLLIDED),
+      () => (runs++, Promise.resolve(COLLIDED)),
       () => undefined,
       2,
       1,
