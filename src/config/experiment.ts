@@ -151,18 +151,15 @@ const fixedSchema = strictObject({
 /** A boundary search's default tolerance: first failing ratio / last passing ratio <= 1.1. */
 export const DEFAULT_SEARCH_TOLERANCE = 0.1;
 
-const ratioBound = (what: string) =>
-  z.number({ error: `${what}: a number` }).gt(0, `${what}: a ratio above 0`);
-
 /**
- * A boundary search over the table ratio: for each combination of the other axes, the pilot
- * looks for the largest ratio that passes, probing between `min` and `max` until the first
- * failing ratio is within `tolerance` (relative) of the last passing one.
+ * The range a boundary search probes: for each combination of the other axes, the pilot looks
+ * for the largest size that passes, probing between `min` and `max` until the first failing size
+ * is within `tolerance` (relative) of the last passing one.
  */
-const searchSchema = strictObject({
-  tableRatio: strictObject({
-    min: ratioBound("min"),
-    max: ratioBound("max"),
+const searchRange = (word: string) =>
+  strictObject({
+    min: z.number({ error: "min: a number" }).gt(0, `min: a ${word} above 0`),
+    max: z.number({ error: "max: a number" }).gt(0, `max: a ${word} above 0`),
     tolerance: z
       .number({ error: "tolerance: a number" })
       .gt(0, "tolerance: above 0 (0.1 = the bracket ends within 10 %)")
@@ -173,7 +170,7 @@ const searchSchema = strictObject({
       ctx.addIssue({
         code: "custom",
         path: ["max"],
-        message: `a ratio above min (${range.min}): the search runs from min up to max`,
+        message: `a ${word} above min (${range.min}): the search runs from min up to max`,
       });
     } else if (range.max / range.min < 1 + range.tolerance) {
       ctx.addIssue({
@@ -182,7 +179,17 @@ const searchSchema = strictObject({
         message: `the range ${range.min} to ${range.max} is already within the tolerance ${range.tolerance}: nothing to search (max / min must be above 1 + tolerance)`,
       });
     }
-  }),
+  });
+
+/**
+ * A boundary search instead of a grid: over the join's table ratio, or over a query workload's
+ * scale factor (one of the two).
+ */
+const searchSchema = strictObject({
+  tableRatio: searchRange("ratio").optional(),
+  scaleFactor: searchRange("scale factor").optional(),
+}).refine((search) => (search.tableRatio === undefined) !== (search.scaleFactor === undefined), {
+  error: "one of tableRatio (the join workload) or scaleFactor (a query workload)",
 });
 
 /** The fixed settings of an experiment that declares none: the one source of their defaults. */
@@ -232,6 +239,14 @@ export const experimentSchema = strictObject({
     checkQueryAxes(experiment, ctx);
     checkExclusions(experiment, ctx);
     return;
+  }
+  if (experiment.search?.scaleFactor) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["search", "scaleFactor"],
+      message:
+        "searches a query workload's data size; the join workload (workload.kind join, the default) searches search.tableRatio",
+    });
   }
   for (const key of ["scaleFactor"] as const) {
     if (experiment.axes[key]) {
@@ -293,20 +308,20 @@ function checkExclusions(
   experiment: {
     axes: z.output<typeof axesSchema>;
     exclude: z.output<typeof exclusionSchema>[];
-    search?: unknown;
+    search?: z.output<typeof searchSchema>;
   },
   ctx: z.RefinementCtx,
 ): void {
-  const search = experiment.search !== undefined;
+  const searched = experiment.search?.scaleFactor ? "scaleFactor" : "tableRatio";
   experiment.exclude.forEach((exclusion, index) => {
     for (const key of AXIS_NAMES) {
       const value = exclusion[key];
       if (value === undefined) continue;
-      if (key === "tableRatio" && search) {
+      if (key === searched && experiment.search) {
         ctx.addIssue({
           code: "custom",
           path: ["exclude", index, key],
-          message: "a boundary search chooses the table ratios: an exclusion cannot name one",
+          message: `a boundary search chooses the ${key === "tableRatio" ? "table ratios" : "scale factors"}: an exclusion cannot name one`,
         });
         continue;
       }
@@ -328,18 +343,21 @@ function checkExclusions(
 
 /** The axes of a query workload (tpch, sql, pyspark): a scale factor, no table ratio or skew. */
 function checkQueryAxes(
-  experiment: { workload: z.output<typeof workloadSchema>; axes: z.output<typeof axesSchema> } & {
-    search?: unknown;
+  experiment: {
+    workload: z.output<typeof workloadSchema>;
+    axes: z.output<typeof axesSchema>;
+    fixed: z.output<typeof fixedSchema>;
+    search?: z.output<typeof searchSchema>;
   },
   ctx: z.RefinementCtx,
 ): void {
   const kind = experiment.workload.kind;
   const { axes } = experiment;
-  if (!axes.scaleFactor) {
+  if (!axes.scaleFactor && !experiment.search?.scaleFactor) {
     ctx.addIssue({
       code: "custom",
       path: ["axes", "scaleFactor"],
-      message: `required for workload.kind ${kind}: a list of scale factors (data sizes; TPC-H SF 1 is about 1 GB)`,
+      message: `required for workload.kind ${kind}: a list of scale factors (data sizes; TPC-H SF 1 is about 1 GB), unless search.scaleFactor asks for a boundary search`,
     });
   }
   const joinOnly = [
@@ -358,11 +376,36 @@ function checkQueryAxes(
       });
     }
   }
-  if (experiment.search) {
+  const search = experiment.search;
+  if (search?.tableRatio) {
     ctx.addIssue({
       code: "custom",
-      path: ["search"],
-      message: `a boundary search runs over the join workload's table ratio; for workload.kind ${kind} give axes.scaleFactor a grid`,
+      path: ["search", "tableRatio"],
+      message: `searches the join workload's table ratio; for workload.kind ${kind} search search.scaleFactor`,
+    });
+  }
+  if (search?.scaleFactor && axes.scaleFactor) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["search", "scaleFactor"],
+      message:
+        "a boundary search chooses the scale factors itself: give axes.scaleFactor (a grid) or search.scaleFactor (a boundary search), not both",
+    });
+  }
+  // A SQL file's tables exist at the scale factors the user made; a search picks its own.
+  if (search?.scaleFactor && kind === "sql") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["search", "scaleFactor"],
+      message:
+        "not for workload.kind sql, whose tables exist only at the scale factors you made: give axes.scaleFactor those (tpch and pyspark make their data at any scale)",
+    });
+  }
+  if (search && experiment.fixed.repeats !== 1) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["fixed", "repeats"],
+      message: "a boundary search probes each scale factor once: repeats must be 1",
     });
   }
   const workload = experiment.workload;

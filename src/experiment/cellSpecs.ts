@@ -13,6 +13,7 @@ import {
   type CellSpec,
   type QueryParameters,
   type SearchParameters,
+  type SearchQuery,
   type SearchSpec,
 } from "./cells";
 import { memoryOverheadMiB, podMemoryMiB } from "./sizing";
@@ -260,30 +261,41 @@ function specOf(point: GridPoint, experiment: ExperimentConfig): CellSpec {
   };
 }
 
-/** The boundary searches of an experiment with `search.tableRatio`, sorted by name; else none. */
+/**
+ * The boundary searches of an experiment with `search.tableRatio` (one per combination of the
+ * other axes) or `search.scaleFactor` (one per combination and query), sorted by name; else none.
+ */
 export function searchSpecs(experiment: ExperimentConfig): SearchSpec[] {
-  const range = experiment.search?.tableRatio;
+  const { search, workload } = experiment;
+  const range = search?.tableRatio ?? search?.scaleFactor;
   if (!range) return [];
+  const queries: (SearchQuery | undefined)[] =
+    workload.kind === "join"
+      ? [undefined]
+      : queryLabels(workload).map((name) => ({ kind: workload.kind, name }));
   return combinations(experiment)
     .filter((combination) => !excluded(combination, experiment))
-    .map(({ parameters, memory }) => ({
-      name: searchName(parameters),
-      experiment: experiment.name,
-      parameters,
-      memory,
-      range: { min: range.min, max: range.max, tolerance: range.tolerance },
-    }))
+    .flatMap(({ parameters, memory }) =>
+      queries.map((query) => ({
+        name: searchName(parameters, query),
+        experiment: experiment.name,
+        parameters,
+        ...(query ? { query } : {}),
+        memory,
+        range: { min: range.min, max: range.max, tolerance: range.tolerance },
+      })),
+    )
     .sort(byName);
 }
 
-/** A search's probe at `tableRatio`: an ordinary cell, named and sized like any other. */
+/** A search's probe at `size` (a table ratio, or a query's scale factor): an ordinary cell. */
 export function probeSpec(
   search: SearchSpec,
-  tableRatio: number,
+  size: number,
   experiment: ExperimentConfig,
 ): CellSpec {
-  return specOf(
-    { parameters: withRatio(search.parameters, tableRatio, 1), memory: search.memory },
-    experiment,
-  );
+  const parameters = search.query
+    ? { ...withRatio(search.parameters, null, 1), query: { ...search.query, scaleFactor: size } }
+    : withRatio(search.parameters, size, 1);
+  return specOf({ parameters, memory: search.memory }, experiment);
 }

@@ -105,8 +105,13 @@ export interface CellMemory {
 /** A cell's parameters but for the table ratio and the repeat: what a boundary search fixes. */
 export type SearchParameters = Omit<CellParameters, "tableRatio" | "repeat" | "query">;
 
-/** One boundary search: a combination of the other axes, and the ratios it may probe. */
+/** What a query workload's search fixes of its cells' query: all but the scale factor. */
+export type SearchQuery = Omit<QueryParameters, "scaleFactor">;
+
+/** One boundary search: a combination of the other axes, and the sizes it may probe. */
 export interface SearchSpec {
+  /** A query workload's query; absent for the join, whose searches run over the table ratio. */
+  readonly query?: SearchQuery;
   /** The cells' name without ratio and repeat, e.g. `m512m-bhj-s0-aqe-oh64m`. */
   readonly name: string;
   readonly experiment: string;
@@ -151,31 +156,45 @@ function joinName(p: SearchParameters, ratio?: number, repeat?: number): string 
  * an axis on later keeps the existing cells' names.
  */
 export function cellName(p: CellParameters): string {
-  if (p.query) return queryName(p, p.query);
+  if (p.query) return queryName(p, p.query, p.repeat);
   return joinName(p, p.tableRatio ?? undefined, p.repeat);
 }
 
 /** `tpch-q03-sf0p1-m1g-bhj-aqe-1`: the workload and scale, then the axes as a join cell's. */
-function queryName(p: CellParameters, query: QueryParameters): string {
-  const parts = [query.kind, query.name, `sf${token(query.scaleFactor)}`];
+function queryName(
+  p: SearchParameters,
+  query: Omit<QueryParameters, "scaleFactor"> & { readonly scaleFactor?: number },
+  repeat?: number,
+): string {
+  const parts: string[] = [query.kind, query.name];
+  if (query.scaleFactor !== undefined) parts.push(`sf${token(query.scaleFactor)}`);
   parts.push(`m${p.executorMemory}`, STRATEGY_CODES[p.strategy], p.aqe ? "aqe" : "noaqe");
   if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
     parts.push(`o${token(p.memoryOverheadFactor)}`);
   if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
   if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
-  parts.push(String(p.repeat));
+  if (repeat !== undefined) parts.push(String(repeat));
   return parts.join("-").toLowerCase();
 }
 
 /**
- * A boundary search's name: its cells' name without the ratio and the repeat
- * (`m512m-bhj-s0-aqe-oh64m` searches over `m512m-bhj-r<ratio>-s0-aqe-oh64m-1`).
+ * A boundary search's name: its cells' name without the size and the repeat
+ * (`m512m-bhj-s0-aqe-oh64m` searches over `m512m-bhj-r<ratio>-s0-aqe-oh64m-1`,
+ * `tpch-q03-m512m-bhj-aqe` over `tpch-q03-sf<scale>-m512m-bhj-aqe-1`).
  */
-export function searchName(p: SearchParameters): string {
-  return joinName(p);
+export function searchName(p: SearchParameters, query?: SearchQuery): string {
+  return query ? queryName(p, query) : joinName(p);
 }
 
-/** True if `parameters` are a probe of `search` (any ratio). */
+/** True if `parameters` are a probe of `search` (any size). */
 export function isProbeOf(search: SearchSpec, parameters: CellParameters): boolean {
-  return !parameters.query && searchName(parameters) === search.name && parameters.repeat === 1;
+  if (parameters.repeat !== 1) return false;
+  const query = parameters.query;
+  if (!search.query) return !query && searchName(parameters) === search.name;
+  return (
+    query !== undefined &&
+    query.kind === search.query.kind &&
+    query.name === search.query.name &&
+    searchName(parameters, search.query) === search.name
+  );
 }

@@ -94,21 +94,35 @@ export function prepareQueryInputs(
   const problems = missingUserInputs(experiment);
   if (problems.length > 0) throw new ConfigError(options.label, problems);
   if (workload.kind !== "tpch") return;
-  for (const scaleFactor of experiment.axes.scaleFactor ?? []) {
-    const done = spawnSync(
-      options.python,
-      [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", options.cache],
-      { encoding: "utf8" },
-    );
-    if (done.status !== 0) {
-      const why = (done.stderr || done.error?.message || "").trim().split("\n").pop();
-      throw new ConfigError(options.label, [
-        `experiment.axes.scaleFactor: ${scaleFactor}: no TPC-H data: ${why}`,
-      ]);
-    }
-    const data = JSON.parse(done.stdout) as GeneratedData;
-    options.print(
-      `TPC-H SF ${scaleFactor}: ${data.generated ? "generated" : "cached"} in ${data.dir} (${Math.round(data.bytes / 1e6)} MB of parquet)`,
-    );
+  for (const scaleFactor of experiment.axes.scaleFactor ?? []) ensureTpchData(scaleFactor, options);
+}
+
+/**
+ * The TPC-H data of one scale factor in the cache, generated if it is not there yet (also for a
+ * boundary search's probe, whose scale factor is known only when it is chosen).
+ */
+export function ensureTpchData(
+  scaleFactor: number,
+  options: {
+    readonly label: string;
+    readonly python: string;
+    readonly cache: string;
+    readonly print: (line: string) => void;
+  },
+): void {
+  const done = spawnSync(
+    options.python,
+    [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", options.cache],
+    { encoding: "utf8" },
+  );
+  if (done.status !== 0) {
+    const why = (done.stderr || done.error?.message || "").trim().split("\n").pop();
+    throw new ConfigError(options.label, [
+      `experiment.axes.scaleFactor: ${scaleFactor}: no TPC-H data: ${why}`,
+    ]);
   }
+  const data = JSON.parse(done.stdout) as GeneratedData;
+  options.print(
+    `TPC-H SF ${scaleFactor}: ${data.generated ? "generated" : "cached"} in ${data.dir} (${Math.round(data.bytes / 1e6)} MB of parquet)`,
+  );
 }

@@ -9,7 +9,8 @@ import { cellSpecs, probeSpec, searchSpecs } from "../experiment/cellSpecs";
 import { predictedBoundary } from "../predict/boundary";
 import { predictionInput } from "../predict/fromCell";
 import { readWorkloadScript, workloadFileOf } from "../render/workloadScript";
-import { cacheRoot, localLocations, prepareQueryInputs } from "./queryData";
+import { cacheRoot, ensureTpchData, localLocations, prepareQueryInputs } from "./queryData";
+import { roundRatioDown } from "../experiment/boundarySearch";
 import type { CellResult } from "../results/cellResult";
 import { outcomeText } from "../results/progress";
 import type { PilotSummary } from "../results/runSummary";
@@ -92,12 +93,8 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
   const spark = findLocalSpark(options.sparkSubmit);
   readWorkloadScript(); // fails clearly now if the checkout lacks the workload
   // A query experiment's data and files, before anything runs (TPC-H data generated once).
-  prepareQueryInputs(experiment, {
-    label: options.label,
-    python: spark.python,
-    cache,
-    print: options.print,
-  });
+  const dataOptions = { label: options.label, python: spark.python, cache, print: options.print };
+  prepareQueryInputs(experiment, dataOptions);
 
   const dir = experimentResultsDir(options.resultsDir, experiment.name);
   // Absolute, like every path handed to Spark's processes, which run in folders of their own.
@@ -163,6 +160,9 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
           const result = await runBoundarySearch(search, experiment, start, {
             records: () => store.all().filter((r) => !options.rerun || probed.has(r.cell)),
             runProbe: async (spec) => {
+              // A scale-factor search's probe may need TPC-H data no earlier cell had.
+              if (spec.parameters.query?.kind === "tpch")
+                ensureTpchData(spec.parameters.query.scaleFactor, dataOptions);
               const [cell] = planLocalCells([spec], experiment, sizing).cells;
               options.print(`search ${search.name}: probe ${spec.name} ...`);
               const record = await runCell(cell);
@@ -217,6 +217,8 @@ function searchStart(
   experiment: ExperimentConfig,
   memoryLimitsEnforced: boolean,
 ): number {
+  // The memory model is the join's: a query's search starts midway (geometrically).
+  if (search.query) return roundRatioDown(Math.sqrt(search.range.min * search.range.max));
   const input = predictionInput(cell.spec, experiment, "local-cluster", {
     sizing: cell.sizing,
     memoryLimitsEnforced,
