@@ -1,10 +1,17 @@
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Experiment } from "../components/experiment";
 import { eventLogSource, type EventLogSource } from "../src/cluster/clusterEventLogs";
 import { ConfigError } from "../src/config/errors";
 import { defineExistingCluster } from "./existingCluster";
 import { compileStack, type CompiledStack } from "../src/render/compile";
-import { readWorkloadScript } from "../src/render/workloadScript";
+import { readWorkloadScript, TPCH_DATA_SCRIPT } from "../src/render/workloadScript";
+import { cacheRoot } from "../src/pilot/queryData";
+import { tpchObjects } from "../src/testbed/queryData";
+
+/** The checkout, whose venv has tpchgen-cli. */
+const PROJECT_ROOT = path.resolve(__dirname, "..");
 import { defineTestbed, type Testbed } from "./testbed";
 
 /** The stack outputs. */
@@ -42,9 +49,14 @@ function eventLogsOf(compiled: CompiledStack): { eventLogs?: EventLogSource } {
   return source ? { eventLogs: source } : {};
 }
 
-/** Where the program gets the workload script; tests pass their own. */
+/** Where the program gets the workload script and TPC-H data; tests pass their own. */
 export interface ProgramDependencies {
   readonly workloadScript: () => string;
+  /**
+   * The local folder of the TPC-H tables at a scale factor, generated into the cache if needed
+   * (a GKE stack uploads them to its data bucket).
+   */
+  readonly tpchFolder?: (scaleFactor: number) => string;
 }
 
 /**
@@ -58,7 +70,7 @@ export function runProgram(
 ): ProgramOutputs {
   const compiled = compileStack(raw, source, dependencies.workloadScript);
   const { config } = compiled;
-  const testbed = clusterOf(compiled);
+  const testbed = clusterOf(compiled, dependencies.tpchFolder ?? generatedTpchFolder);
   const experiment =
     config.experiment && compiled.objects
       ? new Experiment(
@@ -97,10 +109,34 @@ export function runProgram(
 }
 
 /** The cluster the cells run on: a GKE testbed the stack builds, or one that exists already. */
-function clusterOf({ config, pools, runtime }: CompiledStack): Testbed {
-  return runtime.target === "existingCluster"
-    ? defineExistingCluster(config, runtime)
-    : defineTestbed(config, pools, runtime);
+function clusterOf(
+  { config, pools, runtime }: CompiledStack,
+  tpchFolder: (scaleFactor: number) => string,
+): Testbed {
+  if (runtime.target === "existingCluster") return defineExistingCluster(config, runtime);
+  // A TPC-H experiment's tables go to the testbed's data bucket before any cell reads them.
+  const experiment = config.experiment;
+  const queryData =
+    experiment?.workload.kind === "tpch"
+      ? tpchObjects(experiment.axes.scaleFactor ?? [], tpchFolder)
+      : undefined;
+  return defineTestbed(config, pools, runtime, queryData);
+}
+
+/** The venv's tpch_data.py into the project cache: what `pulumi up` uploads. */
+function generatedTpchFolder(scaleFactor: number): string {
+  const done = spawnSync(
+    path.join(PROJECT_ROOT, ".venv", "bin", "python"),
+    [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", cacheRoot()],
+    { encoding: "utf8" },
+  );
+  if (done.status !== 0) {
+    const why = (done.stderr || done.error?.message || "").trim().split("\n").pop();
+    throw new ConfigError("the TPC-H data", [
+      `spark-at-scale:experiment.axes.scaleFactor: ${scaleFactor}: ${why}`,
+    ]);
+  }
+  return (JSON.parse(done.stdout) as { dir: string }).dir;
 }
 
 /** A ConfigError as Pulumi should show it: the message, without a stack trace. */

@@ -10,6 +10,8 @@ import { NodeIdentity } from "../components/nodeIdentity";
 import { NodePools } from "../components/nodePools";
 import { SparkOperator } from "../components/sparkOperator";
 import { SparkPi } from "../components/sparkPi";
+import { QueryDataBucket } from "../components/queryDataBucket";
+import type { DataObject } from "../src/testbed/queryData";
 import type { TestbedConfig } from "../src/config/testbed";
 import type { StackRuntime } from "../src/render/stackRuntime";
 import { EVENT_LOG_RETENTION_DAYS, WORKLOAD_IDENTITY_ANNOTATION } from "../src/testbed/eventLogs";
@@ -40,6 +42,8 @@ export function defineTestbed(
   config: TestbedConfig,
   pools: readonly PoolSpec[],
   runtime: Extract<StackRuntime, { target: "gke" }>,
+  /** The TPC-H tables a query experiment reads, to upload; none for the join. */
+  queryData?: readonly DataObject[],
 ): Testbed {
   const name = config.clusterName;
   const identity = new NodeIdentity(`${name}-nodes`, {
@@ -114,9 +118,19 @@ export function defineTestbed(
     },
     { provider: access.provider, dependsOn: [operator, eventLogs, jars, nodePools, mirror] },
   );
+  const data = queryData
+    ? new QueryDataBucket(`${name}-data`, {
+        project: config.gcpProject,
+        location: config.location,
+        bucketName: runtime.queryDataBucket,
+        forceDestroy: !config.deletionProtection,
+        readerMember: eventLogs.driverAccount.member,
+        objects: queryData,
+      })
+    : undefined;
   // Cells write their event logs from the start: the bucket, its grants and the connector's
-  // mirror must exist before any driver does.
-  const ready = [operator, rbac, eventLogs, jars];
+  // mirror must exist before any driver does; a query cell's data before it reads it.
+  const ready = [operator, rbac, eventLogs, jars, ...(data ? [data] : [])];
   const sparkPi = config.sparkPi
     ? new SparkPi(`${name}-spark-pi`, {
         manifest: sparkPiManifest(config),

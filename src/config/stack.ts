@@ -55,11 +55,17 @@ export const stackSchema = strictObject(stackShape)
         problem("experimentPools", "at least one experiment pool (a memory tier for executors)");
       if (!same(config.existingCluster, defaultOf("existingCluster")))
         problem("existingCluster", "is read only with spark-at-scale:target: existingCluster");
-      if (config.experiment && config.experiment.workload.kind !== "join")
-        problem(
-          "experiment",
-          `workload.kind ${config.experiment.workload.kind} runs on the pilot and on an existing cluster (target existingCluster); on the GKE testbed only the join workload runs yet`,
-        );
+      // The pods read a SQL workload's tables where the config says: a bucket on GKE.
+      const workload = config.experiment?.workload;
+      if (workload?.kind === "sql")
+        for (const [name, table] of Object.entries(workload.tables))
+          if (!table.startsWith("gs://"))
+            ctx.addIssue({
+              code: "custom",
+              path: ["experiment", "workload", "tables", name],
+              message:
+                "a gs:// path on the GKE testbed: its pods cannot read this machine's files (give the drivers' Google service account read access to the bucket)",
+            });
       return;
     }
     if (config.experiment?.workload.kind === "tpch" && !config.existingCluster.data)

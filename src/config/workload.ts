@@ -11,6 +11,24 @@ export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 /** The kinds that run a query or script over existing data (workloads/query_workload.py). */
 export type QueryKind = Exclude<WorkloadKind, "join">;
 
+/** tpchgen-cli's version, as requirements.txt pins it and tpch_data.py keys its folders. */
+export const TPCHGEN_VERSION = "4.0.0";
+
+/** The eight TPC-H tables, as tpchgen-cli names their files (`<table>.parquet`). */
+export const TPCH_TABLES = [
+  "customer",
+  "lineitem",
+  "nation",
+  "orders",
+  "part",
+  "partsupp",
+  "region",
+  "supplier",
+] as const;
+
+/** Where TPC-H data of one tpchgen-cli version lives, under a cache or in a bucket. */
+export const TPCH_DATA_ROOT = `tpch/tpchgen-cli-${TPCHGEN_VERSION}`;
+
 /** TPC-H defines 22 queries. */
 export const TPCH_QUERY_COUNT = 22;
 /** Where a table path takes the cell's scale factor: `data/sf{scaleFactor}/orders.parquet`. */

@@ -241,14 +241,21 @@ const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(
  * Every cell of an experiment, sized but not placed: the cartesian product of its axes, minus
  * exclusions, times repeats, sorted by name. The local pilot runs exactly these.
  */
-export function cellSpecs(experiment: ExperimentConfig): CellSpec[] {
+export function cellSpecs(
+  experiment: ExperimentConfig,
+  locations: WorkloadLocations = CONTAINER_LOCATIONS,
+): CellSpec[] {
   return cartesian(experiment)
     .filter((point) => !excluded(point, experiment))
-    .map((point) => specOf(point, experiment))
+    .map((point) => specOf(point, experiment, locations))
     .sort(byName);
 }
 
-function specOf(point: GridPoint, experiment: ExperimentConfig): CellSpec {
+function specOf(
+  point: GridPoint,
+  experiment: ExperimentConfig,
+  locations: WorkloadLocations = CONTAINER_LOCATIONS,
+): CellSpec {
   const { parameters } = point;
   const sizing = sizeOf(point, experiment);
   return {
@@ -256,7 +263,7 @@ function specOf(point: GridPoint, experiment: ExperimentConfig): CellSpec {
     experiment: experiment.name,
     parameters,
     sizing,
-    workloadArgs: workloadArguments(parameters, sizing, experiment),
+    workloadArgs: workloadArguments(parameters, sizing, experiment, locations),
     sparkConf: cellSparkConf(parameters, experiment),
   };
 }

@@ -1,4 +1,5 @@
 /** An experiment's cells placed on the node groups of where they run, or why they fit nowhere. */
+import type { WorkloadLocations } from "./queryArguments";
 import { ConfigError } from "../config/errors";
 import type { ExperimentConfig } from "../config/experiment";
 import { formatMiB } from "../core/quantity";
@@ -77,11 +78,16 @@ export interface CellPlan {
 }
 
 /** Every cell of an experiment, placed on the smallest group of nodes that holds it. */
-export function planCells(experiment: ExperimentConfig, target: PlacementTarget): CellPlan {
+export function planCells(
+  experiment: ExperimentConfig,
+  target: PlacementTarget,
+  /** Where the target's pods find a query cell's files and data (a cluster's mounts unless told). */
+  locations?: WorkloadLocations,
+): CellPlan {
   const cells: Cell[] = [];
   const misfits: Misfit[] = [];
   const problems: string[] = [];
-  for (const spec of cellSpecs(experiment)) {
+  for (const spec of cellSpecs(experiment, locations)) {
     const placement =
       spec.name.length > MAX_CELL_NAME_LENGTH
         ? `name longer than ${MAX_CELL_NAME_LENGTH} characters`
@@ -119,8 +125,9 @@ export function expandCells(
   experiment: ExperimentConfig,
   target: PlacementTarget,
   source = "the stack config",
+  locations?: WorkloadLocations,
 ): Cell[] {
-  const plan = planCells(experiment, target);
+  const plan = planCells(experiment, target, locations);
   const problems = [
     ...plan.misfits.map((m) => `spark-at-scale:experiment: cell ${m.name}: ${m.reason}`),
     ...plan.problems,

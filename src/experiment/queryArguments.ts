@@ -3,20 +3,14 @@
  * the query files and the data. The cell's own values (kind, query, scale, strategy, AQE) come
  * from its parameters; only the locations differ between the pilot and a cluster.
  */
-import { SCALE_FACTOR_PLACEHOLDER, type QueryWorkloadConfig } from "../config/workload";
+import {
+  SCALE_FACTOR_PLACEHOLDER,
+  TPCH_TABLES,
+  type QueryWorkloadConfig,
+} from "../config/workload";
 import type { CellParameters, QueryParameters } from "./cells";
 
-/** The eight TPC-H tables, as tpchgen-cli names their files (`<table>.parquet`). */
-export const TPCH_TABLES = [
-  "customer",
-  "lineitem",
-  "nation",
-  "orders",
-  "part",
-  "partsupp",
-  "region",
-  "supplier",
-] as const;
+export { TPCH_TABLES };
 
 /** Where a runner's processes find a query cell's files and data. */
 export interface WorkloadLocations {

@@ -10,12 +10,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, readProblem } from "../config/errors";
 import type { ExperimentConfig } from "../config/experiment";
-import { SCALE_FACTOR_PLACEHOLDER } from "../config/workload";
+import { SCALE_FACTOR_PLACEHOLDER, TPCH_DATA_ROOT, TPCHGEN_VERSION } from "../config/workload";
 import type { WorkloadLocations } from "../experiment/queryArguments";
 import { TPCH_DATA_SCRIPT, TPCH_QUERIES_DIR } from "../render/workloadScript";
 
-/** tpchgen-cli's version, as requirements.txt pins it and tpch_data.py keys its folders. */
-export const TPCHGEN_VERSION = "4.0.0";
+export { TPCHGEN_VERSION };
 
 /** The project's cache of heavy, version-keyed things (as scripts/cluster/lib.sh has it). */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -29,7 +28,7 @@ export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
 export function localLocations(cache: string, cwd = process.cwd()): WorkloadLocations {
   return {
     tpchQueries: TPCH_QUERIES_DIR,
-    tpchData: path.join(cache, "tpch", `tpchgen-cli-${TPCHGEN_VERSION}`),
+    tpchData: path.join(cache, TPCH_DATA_ROOT),
     userFile: (configPath) => path.resolve(cwd, configPath),
     userTable: (configPath) => path.resolve(cwd, configPath),
   };

@@ -12,6 +12,18 @@ import { experimentObjects, type ExperimentObjects } from "./objects";
 import { stackRuntime, type StackRuntime } from "./stackRuntime";
 import type { WorkloadConfig } from "../config/workload";
 import { queryWorkloadFiles } from "./workloadScript";
+import { CONTAINER_LOCATIONS, type WorkloadLocations } from "../experiment/queryArguments";
+import { tpchBucketRoot } from "../testbed/queryData";
+
+/**
+ * Where a target's pods find a query cell's files and data: the workload ConfigMap's mount
+ * everywhere; the TPC-H data in the data volume's mount on an existing cluster, in the testbed's
+ * data bucket on GKE.
+ */
+export function workloadLocations(runtime: StackRuntime): WorkloadLocations {
+  if (runtime.target !== "gke") return CONTAINER_LOCATIONS;
+  return { ...CONTAINER_LOCATIONS, tpchData: tpchBucketRoot(runtime.queryDataBucket) };
+}
 
 /** A stack config taken all the way to what it would deploy, without deploying anything. */
 export interface CompiledStack {
@@ -58,7 +70,7 @@ export function compileStack(
   const { pools, placement } = targetOf(config);
   const runtime = stackRuntime(config);
   if (!config.experiment) return { config, pools, placement, runtime, cells: [] };
-  const cells = expandCells(config.experiment, placement, source);
+  const cells = expandCells(config.experiment, placement, source, workloadLocations(runtime));
   return {
     config,
     pools,
@@ -87,6 +99,8 @@ export function planStack(
   return {
     config,
     pools,
-    plan: config.experiment ? planCells(config.experiment, placement) : undefined,
+    plan: config.experiment
+      ? planCells(config.experiment, placement, workloadLocations(stackRuntime(config)))
+      : undefined,
   };
 }

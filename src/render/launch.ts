@@ -7,8 +7,10 @@
 import { SPARK_SECURITY_CONTEXT, type SecurityContext } from "../spark/sparkApplication";
 import {
   eventLogPodParts,
+  executorConnectorParts,
   type EventLogPodParts,
   type EventLogStorage,
+  type ExecutorConnectorParts,
 } from "../spark/eventLogStorage";
 import type { Cell } from "../experiment/cells";
 import type { PodScheduling } from "../experiment/nodeGroups";
@@ -76,6 +78,11 @@ export interface CellLaunch extends Pick<Cell, "name" | "sparkConf"> {
    * volumes, the driver's mounts and init containers. Absent without event-log storage.
    */
   readonly eventLog?: EventLogPodParts;
+  /**
+   * The Cloud Storage connector for each executor: a query cell on GKE reads its tables from
+   * the data bucket. Absent elsewhere (the driver's comes with its event log).
+   */
+  readonly executorConnector?: ExecutorConnectorParts;
   /** The data of query cells, for the driver and every executor; absent when none is declared. */
   readonly data?: { readonly volume: HostPathVolume; readonly mount: VolumeMount };
 }
@@ -120,6 +127,11 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
   const eventLog = context.eventLog
     ? eventLogPodParts(context.eventLog, SPARK_SECURITY_CONTEXT)
     : undefined;
+  // Query cells on GKE read gs:// tables on the executors too.
+  const executorConnector =
+    parameters.query && context.eventLog?.kind === "gcs"
+      ? executorConnectorParts(context.eventLog, SPARK_SECURITY_CONTEXT)
+      : undefined;
   return {
     name: cell.name,
     namespace: context.namespace,
@@ -129,7 +141,7 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
     sparkVersion: context.sparkVersion,
     mainApplicationFile: `local://${WORKLOAD_MOUNT_PATH}/${parameters.query ? QUERY_WORKLOAD_FILE : WORKLOAD_FILE}`,
     arguments: cell.workloadArgs,
-    sparkConf: { ...cell.sparkConf, ...eventLog?.sparkConf },
+    sparkConf: { ...cell.sparkConf, ...eventLog?.sparkConf, ...executorConnector?.sparkConf },
     serviceAccount: context.driverServiceAccount,
     workloadConfigMap: context.workloadConfigMap,
     securityContext: SPARK_SECURITY_CONTEXT,
@@ -153,6 +165,7 @@ export function cellLaunch(cell: Cell, context: ExperimentContext): CellLaunch {
       deleteOnTermination: false,
     },
     ...(eventLog ? { eventLog } : {}),
+    ...(executorConnector ? { executorConnector } : {}),
     // Only query cells read data; a join cell's pods stay as they were.
     ...(context.dataHostPath && parameters.query ? { data: dataVolume(context.dataHostPath) } : {}),
   };

@@ -108,6 +108,10 @@ export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest
         { name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } },
         ...(launch.data ? [launch.data.volume] : []),
         ...(launch.eventLog?.volumes ?? []),
+        // The executors' connector shares the driver's volume when the driver has one.
+        ...(launch.executorConnector?.volumes ?? []).filter(
+          (v) => !(launch.eventLog?.volumes ?? []).some((d) => d.name === v.name),
+        ),
       ],
       driver: {
         cores: driver.cores,
@@ -135,7 +139,10 @@ export function sparkApplicationOf(launch: CellLaunch): SparkApplicationManifest
         ...tolerations(executor),
         deleteOnTermination: executor.deleteOnTermination,
         securityContext: launch.securityContext,
-        volumeMounts: mounts,
+        volumeMounts: [...mounts, ...(launch.executorConnector?.mounts ?? [])],
+        ...(launch.executorConnector
+          ? { initContainers: [...launch.executorConnector.initContainers] }
+          : {}),
       },
     },
   };

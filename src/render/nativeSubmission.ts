@@ -76,7 +76,12 @@ function podTemplate(
   const tolerations = pod.scheduling.tolerations;
   // Event-log storage concerns the driver only, as in the SparkApplication.
   const eventLog = role === "driver" ? launch.eventLog : undefined;
-  const initContainers = eventLog?.driverInitContainers ?? [];
+  // The executors' connector (a query cell on GKE) is the executors' own.
+  const connector = role === "executor" ? launch.executorConnector : undefined;
+  const initContainers = [
+    ...(eventLog?.driverInitContainers ?? []),
+    ...(connector?.initContainers ?? []),
+  ];
   return {
     apiVersion: "v1",
     kind: "Pod",
@@ -87,6 +92,7 @@ function podTemplate(
         { name: WORKLOAD_VOLUME, configMap: { name: launch.workloadConfigMap } },
         ...(launch.data ? [launch.data.volume] : []),
         ...(eventLog?.volumes ?? []),
+        ...(connector?.volumes ?? []),
       ],
       ...(initContainers.length > 0 ? { initContainers: [...initContainers] } : {}),
       containers: [
@@ -97,6 +103,7 @@ function podTemplate(
             { name: WORKLOAD_VOLUME, mountPath: WORKLOAD_MOUNT_PATH, readOnly: true },
             ...(launch.data ? [launch.data.mount] : []),
             ...(eventLog?.driverVolumeMounts ?? []),
+            ...(connector?.mounts ?? []),
           ],
         },
       ],

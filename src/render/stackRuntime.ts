@@ -17,6 +17,7 @@ import {
   HISTORY_SERVER_NAME,
 } from "../testbed/eventLogs";
 import { sparkImageRef } from "../testbed/mirror";
+import { queryDataBucketName } from "../testbed/queryData";
 
 /** Google service accounts a GKE testbed's pods act as, through Workload Identity. */
 export interface GoogleIdentities {
@@ -44,6 +45,8 @@ export type StackRuntime =
       readonly sparkImage: string;
       /** A GKE testbed always keeps event logs, in its bucket. */
       readonly eventLog: GcsEventLogStorage;
+      /** The bucket of query cells' data (TPC-H tables), read through the connector. */
+      readonly queryDataBucket: string;
       readonly identities: StackIdentities & { readonly google: GoogleIdentities };
     }
   | {
@@ -74,6 +77,7 @@ export function stackRuntime(config: StackConfig): StackRuntime {
         config.sparkVersion,
       ),
       eventLog: gkeEventLogStorage(config),
+      queryDataBucket: queryDataBucketName(config.gcpProject, config.clusterName),
       identities: {
         ...kubernetes,
         google: {

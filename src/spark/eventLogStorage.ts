@@ -172,3 +172,27 @@ export function eventLogPodParts(
     driverInitContainers: [],
   };
 }
+
+/**
+ * What an executor needs to read `gs://` data (a query cell's tables in a bucket): the
+ * connector on its JVM's class path, fetched by the same init container as the driver's.
+ */
+export interface ExecutorConnectorParts {
+  readonly sparkConf: Readonly<Record<string, string>>;
+  readonly volumes: readonly Volume[];
+  readonly mounts: readonly VolumeMount[];
+  readonly initContainers: readonly InitContainer[];
+}
+
+export function executorConnectorParts(
+  storage: GcsEventLogStorage,
+  securityContext: SecurityContext,
+): ExecutorConnectorParts {
+  const connector = connectorVolume();
+  return {
+    sparkConf: { "spark.executor.extraClassPath": CONNECTOR_JAR },
+    volumes: [connector.volume],
+    mounts: [connector.mount],
+    initContainers: [fetchConnectorContainer(storage, securityContext)],
+  };
+}

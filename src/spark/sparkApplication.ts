@@ -92,6 +92,7 @@ export interface ExecutorSpec extends PodSpecCommon {
   readonly instances: number;
   /** false keeps executor pods after they end, so their exit code and reason can be read. */
   readonly deleteOnTermination?: boolean;
+  readonly initContainers?: readonly InitContainer[];
 }
 
 /** `spec` of a SparkApplication. */

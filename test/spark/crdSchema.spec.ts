@@ -7,7 +7,8 @@ import { writeManifests } from "../../src/cli/writeManifests";
 import { compileStack } from "../../src/render/compile";
 import { sparkApplicationValidator } from "../../src/spark/crdSchema";
 import { sparkPiManifest } from "../../src/testbed/sparkPi";
-import { devStackConfig } from "../helpers/devStack";
+import { readStackFile } from "../../src/config/stackFile";
+import { devStackConfig, devStackWith, PROJECT_DIR } from "../helpers/devStack";
 import { sparkApplicationCrdText } from "../helpers/operatorReference";
 
 describe("SparkApplications against the operator's v2.5.2 CRD", () => {
@@ -29,6 +30,28 @@ describe("SparkApplications against the operator's v2.5.2 CRD", () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("accepts query cells' SparkApplications: GKE's executor connector, an existing cluster's data volume", () => {
+    const experiment = {
+      name: "queries",
+      workload: { kind: "tpch", queries: [3] },
+      axes: { executorMemory: ["2g"], strategy: ["broadcast"], scaleFactor: [1] },
+    };
+    const gke = compileStack(devStackWith({ experiment }), "Pulumi.dev.yaml", () => "print(1)");
+    const local = readStackFile(path.join(PROJECT_DIR, "Pulumi.local.yaml"));
+    const existing = compileStack(
+      {
+        ...local,
+        existingCluster: { ...(local.existingCluster as object), data: { hostPath: "/data" } },
+        experiment: { ...experiment, axes: { ...experiment.axes, executorMemory: ["512m"] } },
+      },
+      "Pulumi.local.yaml",
+      () => "print(1)",
+    );
+    const apps = [...gke.objects!.applications, ...existing.objects!.applications];
+    expect(apps.map((a) => a.spec.executor.initContainers?.length ?? 0)).to.deep.equal([1, 0]);
+    for (const app of apps) expect(validate(app), app.metadata.name).to.deep.equal([]);
   });
 
   it("rejects a field the API server would silently prune, naming where it is", () => {
