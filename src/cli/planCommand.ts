@@ -1,4 +1,4 @@
-import { BYTES_PER_GIB, formatMiB } from "../core/quantity";
+import { BYTES_PER_GIB, formatMiB, sparkMemoryToMiB } from "../core/quantity";
 import { compileStack, planStack } from "../render/compile";
 import { diffCells } from "../render/diff";
 import { planReport, type PlanRow, type PlanTotals } from "../plan/planReport";
@@ -20,13 +20,22 @@ export interface PlanOptions {
 
 const gib = (bytes: number) => `${(bytes / BYTES_PER_GIB).toFixed(2)} GiB`;
 
+/** A join cell's build side; a TPC-H cell's expected input and its share of the heap. */
+function dataSize(r: PlanRow): string {
+  if (r.scaleFactor === null) return gib(r.buildBytes);
+  if (r.expectedInputBytes === null) return "known when run";
+  const heapBytes = (sparkMemoryToMiB(r.executorMemory) ?? 0) * 1024 * 1024;
+  const share = heapBytes > 0 ? ` (${(r.expectedInputBytes / heapBytes).toFixed(2)} x heap)` : "";
+  return `~${gib(r.expectedInputBytes)}${share}`;
+}
+
 function rowsTable(rows: readonly PlanRow[]): string {
   return renderTable(
     [
       "cell",
       "executor",
       "pod memory",
-      "build side",
+      "build side / input",
       "pool",
       "allocatable",
       "nodes",
@@ -38,7 +47,7 @@ function rowsTable(rows: readonly PlanRow[]): string {
       r.cell,
       r.executorMemory,
       formatMiB(r.podMemoryMiB),
-      gib(r.buildBytes),
+      dataSize(r),
       r.pool ?? "-",
       r.poolAllocatableMiB === null ? "-" : formatMiB(r.poolAllocatableMiB),
       r.nodes === null ? "-" : String(r.nodes),

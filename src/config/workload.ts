@@ -29,6 +29,12 @@ export const TPCH_TABLES = [
 /** Where TPC-H data of one tpchgen-cli version lives, under a cache or in a bucket. */
 export const TPCH_DATA_ROOT = `tpch/tpchgen-cli-${TPCHGEN_VERSION}`;
 
+/**
+ * tpchgen-cli's parquet per unit of scale factor, measured at SF 1 (362 MB; tpch_data.py has the
+ * same figure for its disk check): what `plan` shows as a TPC-H cell's input before it runs.
+ */
+export const TPCH_PARQUET_BYTES_PER_SF = 362_000_000;
+
 /** TPC-H defines 22 queries. */
 export const TPCH_QUERY_COUNT = 22;
 /** Where a table path takes the cell's scale factor: `data/sf{scaleFactor}/orders.parquet`. */

@@ -1,3 +1,4 @@
+import { TPCH_PARQUET_BYTES_PER_SF } from "../config/workload";
 import type { StackConfig } from "../config/stack";
 import { MACHINE_TYPES } from "../core/machineTypes";
 import type { PoolSpec } from "../testbed/pools";
@@ -21,6 +22,11 @@ export interface PlanRow {
   readonly executorMemory: string;
   readonly podMemoryMiB: number;
   readonly buildBytes: number;
+  /**
+   * A TPC-H cell's input before it runs: tpchgen-cli's parquet at its scale factor (measured
+   * per SF); null on a join cell and on a user's SQL or script, whose size is known when it ran.
+   */
+  readonly expectedInputBytes: number | null;
   /** Pool the executors go to; null when none fits. */
   readonly pool: string | null;
   readonly poolAllocatableMiB: number | null;
@@ -95,6 +101,10 @@ export function planReport(
     executorMemory: cell.parameters.executorMemory,
     podMemoryMiB: cell.sizing.podMemoryMiB,
     buildBytes: cell.sizing.buildBytes,
+    expectedInputBytes:
+      cell.parameters.query?.kind === "tpch"
+        ? Math.round(cell.parameters.query.scaleFactor * TPCH_PARQUET_BYTES_PER_SF)
+        : null,
     prediction: predicted(cell, config.experiment),
   });
   const rows: PlanRow[] = [

@@ -11,7 +11,8 @@ import { expect } from "chai";
 import { ConfigError } from "../../src/config/errors";
 import { readStackFile } from "../../src/config/stackFile";
 import { userFileKey } from "../../src/experiment/queryArguments";
-import { compileStack } from "../../src/render/compile";
+import { compileStack, planStack } from "../../src/render/compile";
+import { planReport } from "../../src/plan/planReport";
 import { nativeSubmission } from "../../src/render/nativeSubmission";
 import { readWorkloadScript } from "../../src/render/workloadScript";
 import { PROJECT_DIR } from "../helpers/devStack";
@@ -95,6 +96,15 @@ describe("query experiments' objects on an existing cluster", () => {
     }
     const sf1 = objects.launches.find((l) => l.name === "tpch-q21-sf1-m512m-bhj-aqe-1")!;
     expect(sf1.arguments).to.include("lineitem=/opt/spark-at-scale-data/sf1/lineitem.parquet");
+  });
+
+  it("plans each TPC-H cell with its expected input relative to the heap, not a prediction", () => {
+    const planned = planStack(localQueryStack({ kind: "tpch", queries: [3] }), "Pulumi.local.yaml");
+    const { rows } = planReport(planned.config, planned.plan!, planned.pools);
+    const sf1 = rows.find((r) => r.cell === "tpch-q03-sf1-m512m-bhj-aqe-1")!;
+    // 362 MB of parquet per scale factor, as tpchgen-cli 4.0.0 writes SF 1.
+    expect(sf1).to.include({ scaleFactor: 1, expectedInputBytes: 362_000_000, prediction: null });
+    expect(sf1.tableRatio).to.equal(null);
   });
 
   it("leaves a join experiment's ConfigMap, main file and volumes as they were", () => {
