@@ -1,11 +1,11 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
+import { privateBucketArgs } from "./privateBucket";
 import {
   DRIVER_BUCKET_ROLE,
   HISTORY_BUCKET_ROLE,
   workloadIdentityMember,
 } from "../src/testbed/eventLogs";
-import { regionOf } from "../src/testbed/location";
 
 /** One Kubernetes ServiceAccount that acts as a Google service account on the bucket. */
 export interface BucketIdentity {
@@ -54,12 +54,7 @@ export class EventLogBucket extends pulumi.ComponentResource {
     this.bucket = new gcp.storage.Bucket(
       name,
       {
-        name: args.bucketName,
-        project: args.project,
-        location: regionOf(args.location).toUpperCase(),
-        uniformBucketLevelAccess: true,
-        publicAccessPrevention: "enforced",
-        forceDestroy: args.forceDestroy,
+        ...privateBucketArgs(args),
         lifecycleRules: [{ action: { type: "Delete" }, condition: { age: args.retentionDays } }],
       },
       self,

@@ -1,6 +1,6 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { regionOf } from "../src/testbed/location";
+import { privateBucketArgs } from "./privateBucket";
 import { QUERY_DATA_READER_ROLE, type DataObject } from "../src/testbed/queryData";
 
 /** Inputs of QueryDataBucket. */
@@ -30,18 +30,7 @@ export class QueryDataBucket extends pulumi.ComponentResource {
   constructor(name: string, args: QueryDataBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("spark-at-scale:storage:QueryDataBucket", name, {}, opts);
     const self = { parent: this };
-    this.bucket = new gcp.storage.Bucket(
-      name,
-      {
-        name: args.bucketName,
-        project: args.project,
-        location: regionOf(args.location).toUpperCase(),
-        uniformBucketLevelAccess: true,
-        publicAccessPrevention: "enforced",
-        forceDestroy: args.forceDestroy,
-      },
-      self,
-    );
+    this.bucket = new gcp.storage.Bucket(name, privateBucketArgs(args), self);
     const reader = new gcp.storage.BucketIAMMember(
       `${name}-reader`,
       { bucket: this.bucket.name, role: QUERY_DATA_READER_ROLE, member: args.readerMember },

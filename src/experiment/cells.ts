@@ -138,14 +138,21 @@ function token(value: number): string {
   return String(value).replace(".", "p").replace("+", "");
 }
 
+/** The optional axes off their defaults, as name tokens: existing names never change. */
+function optionalAxisTokens(p: SearchParameters): string[] {
+  const tokens: string[] = [];
+  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
+    tokens.push(`o${token(p.memoryOverheadFactor)}`);
+  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) tokens.push(`c${p.executorCores}`);
+  if (p.memoryOverhead !== null) tokens.push(`oh${p.memoryOverhead}`);
+  return tokens;
+}
+
 function joinName(p: SearchParameters, ratio?: number, repeat?: number): string {
   const parts = [`m${p.executorMemory}`, STRATEGY_CODES[p.strategy]];
   if (ratio !== undefined) parts.push(`r${token(ratio)}`);
   parts.push(`s${token(p.skew)}`, p.aqe ? "aqe" : "noaqe");
-  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
-    parts.push(`o${token(p.memoryOverheadFactor)}`);
-  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
-  if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
+  parts.push(...optionalAxisTokens(p));
   if (repeat !== undefined) parts.push(String(repeat));
   return parts.join("-").toLowerCase();
 }
@@ -169,10 +176,7 @@ function queryName(
   const parts: string[] = [query.kind, query.name];
   if (query.scaleFactor !== undefined) parts.push(`sf${token(query.scaleFactor)}`);
   parts.push(`m${p.executorMemory}`, STRATEGY_CODES[p.strategy], p.aqe ? "aqe" : "noaqe");
-  if (p.memoryOverheadFactor !== DEFAULT_MEMORY_OVERHEAD_FACTOR)
-    parts.push(`o${token(p.memoryOverheadFactor)}`);
-  if (p.executorCores !== DEFAULT_EXECUTOR_CORES) parts.push(`c${p.executorCores}`);
-  if (p.memoryOverhead !== null) parts.push(`oh${p.memoryOverhead}`);
+  parts.push(...optionalAxisTokens(p));
   if (repeat !== undefined) parts.push(String(repeat));
   return parts.join("-").toLowerCase();
 }

@@ -67,6 +67,16 @@ export function missingUserInputs(experiment: ExperimentConfig, cwd = process.cw
   return problems;
 }
 
+/** What preparing a query experiment's data needs: where errors and lines go, Python, the cache. */
+export interface DataOptions {
+  /** Where the experiment came from, for errors. */
+  readonly label: string;
+  /** The venv's Python, which has tpchgen-cli. */
+  readonly python: string;
+  readonly cache: string;
+  readonly print: (line: string) => void;
+}
+
 /** What tpch_data.py printed for one scale factor. */
 interface GeneratedData {
   readonly dir: string;
@@ -79,15 +89,7 @@ interface GeneratedData {
  * TPC-H data of each scale factor that is not in the cache yet. Throws a ConfigError listing
  * every problem, before any cell runs; a join experiment needs nothing.
  */
-export function prepareQueryInputs(
-  experiment: ExperimentConfig,
-  options: {
-    readonly label: string;
-    readonly python: string;
-    readonly cache: string;
-    readonly print: (line: string) => void;
-  },
-): void {
+export function prepareQueryInputs(experiment: ExperimentConfig, options: DataOptions): void {
   const { workload } = experiment;
   if (workload.kind === "join") return;
   const problems = missingUserInputs(experiment);
@@ -100,15 +102,7 @@ export function prepareQueryInputs(
  * The TPC-H data of one scale factor in the cache, generated if it is not there yet (also for a
  * boundary search's probe, whose scale factor is known only when it is chosen).
  */
-export function ensureTpchData(
-  scaleFactor: number,
-  options: {
-    readonly label: string;
-    readonly python: string;
-    readonly cache: string;
-    readonly print: (line: string) => void;
-  },
-): void {
+export function ensureTpchData(scaleFactor: number, options: DataOptions): void {
   const done = spawnSync(
     options.python,
     [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", options.cache],

@@ -12,6 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { nextStep, type Probe } from "../../src/experiment/boundarySearch";
 import { cellResultSchema } from "../../src/results/cellResult";
+import { installFakeSparkSubmit } from "./fakeSparkSubmit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "bin", "spark-at-scale");
@@ -73,18 +74,7 @@ describe("pilot: a boundary search killed with -9 resumes (stand-in spark-submit
   let searched: number[] = [];
 
   before(() => {
-    fs.mkdirSync(bin);
-    fs.copyFileSync(
-      path.join(__dirname, "fixtures", "fake-spark-submit"),
-      path.join(bin, "spark-submit"),
-    );
-    fs.chmodSync(path.join(bin, "spark-submit"), 0o755);
-    // The pilot runs the python beside spark-submit: the venv's, which has pyspark.
-    fs.writeFileSync(
-      path.join(bin, "python"),
-      `#!/bin/sh\nexec ${path.join(ROOT, ".venv", "bin", "python")} "$@"\n`,
-      { mode: 0o755 },
-    );
+    installFakeSparkSubmit(bin);
     fs.writeFileSync(stackFile, STACK);
   });
 

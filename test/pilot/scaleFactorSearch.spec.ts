@@ -15,6 +15,7 @@ import { parseConfig } from "../../src/config/load";
 import { cellSpecs, probeSpec, searchSpecs } from "../../src/experiment/cellSpecs";
 import { isProbeOf } from "../../src/experiment/cells";
 import { cellResultSchema } from "../../src/results/cellResult";
+import { installFakeSparkSubmit } from "./fakeSparkSubmit";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "bin", "spark-at-scale");
@@ -80,18 +81,7 @@ describe("boundary search over a query's scale factor", function () {
   it("brackets the failing scale factor, generating each probe's data as it goes", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sf-search-"));
     try {
-      const bin = path.join(dir, "bin");
-      fs.mkdirSync(bin);
-      fs.copyFileSync(
-        path.join(__dirname, "fixtures", "fake-spark-submit"),
-        path.join(bin, "spark-submit"),
-      );
-      fs.chmodSync(path.join(bin, "spark-submit"), 0o755);
-      fs.writeFileSync(
-        path.join(bin, "python"),
-        `#!/bin/sh\nexec ${path.join(ROOT, ".venv", "bin", "python")} "$@"\n`,
-        { mode: 0o755 },
-      );
+      const sparkSubmit = installFakeSparkSubmit(path.join(dir, "bin"));
       const stack = path.join(dir, "Pulumi.sf-search.yaml");
       fs.writeFileSync(
         stack,
@@ -108,7 +98,7 @@ describe("boundary search over a query's scale factor", function () {
           "--results",
           path.join(dir, "results"),
           "--spark-submit",
-          path.join(bin, "spark-submit"),
+          sparkSubmit,
           "--no-memory-limits",
         ],
         {
