@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Experiment } from "../components/experiment";
@@ -6,8 +5,8 @@ import { eventLogSource, type EventLogSource } from "../src/cluster/clusterEvent
 import { ConfigError } from "../src/config/errors";
 import { defineExistingCluster } from "./existingCluster";
 import { compileStack, type CompiledStack } from "../src/render/compile";
-import { readWorkloadScript, TPCH_DATA_SCRIPT } from "../src/render/workloadScript";
-import { cacheRoot } from "../src/pilot/queryData";
+import { readWorkloadScript } from "../src/render/workloadScript";
+import { cacheRoot, ensureTpchData } from "../src/pilot/queryData";
 import { tpchObjects } from "../src/testbed/queryData";
 
 /** The checkout, whose venv has tpchgen-cli. */
@@ -123,20 +122,14 @@ function clusterOf(
   return defineTestbed(config, pools, runtime, queryData);
 }
 
-/** The venv's tpch_data.py into the project cache: what `pulumi up` uploads. */
+/** The venv's tpch_data.py into the project cache, as the pilot uses it: what `pulumi up` uploads. */
 function generatedTpchFolder(scaleFactor: number): string {
-  const done = spawnSync(
-    path.join(PROJECT_ROOT, ".venv", "bin", "python"),
-    [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", cacheRoot()],
-    { encoding: "utf8" },
-  );
-  if (done.status !== 0) {
-    const why = (done.stderr || done.error?.message || "").trim().split("\n").pop();
-    throw new ConfigError("the TPC-H data", [
-      `spark-at-scale:experiment.axes.scaleFactor: ${scaleFactor}: ${why}`,
-    ]);
-  }
-  return (JSON.parse(done.stdout) as { dir: string }).dir;
+  return ensureTpchData(scaleFactor, {
+    label: "the TPC-H data",
+    python: path.join(PROJECT_ROOT, ".venv", "bin", "python"),
+    cache: cacheRoot(),
+    print: (line) => void pulumi.log.info(line),
+  });
 }
 
 /** A ConfigError as Pulumi should show it: the message, without a stack trace. */

@@ -9,7 +9,8 @@ import { dnsLabel, strictObject } from "./schemaHelpers";
 export const WORKLOAD_KINDS = ["join", "tpch", "sql", "pyspark"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 /** The kinds that run a query or script over existing data (workloads/query_workload.py). */
-export type QueryKind = Exclude<WorkloadKind, "join">;
+export const QUERY_KINDS = ["tpch", "sql", "pyspark"] as const satisfies readonly WorkloadKind[];
+export type QueryKind = (typeof QUERY_KINDS)[number];
 
 /** tpchgen-cli's version, as requirements.txt pins it and tpch_data.py keys its folders. */
 export const TPCHGEN_VERSION = "4.0.0";
@@ -131,4 +132,23 @@ export function tablesTakeScaleFactor(workload: QueryWorkloadConfig): boolean {
     workload.kind === "sql" &&
     Object.values(workload.tables).some((p) => p.includes(SCALE_FACTOR_PLACEHOLDER))
   );
+}
+
+/** A table path with the cell's scale factor in place of `{scaleFactor}`. */
+export function withScaleFactor(path: string, scaleFactor: number): string {
+  return path.split(SCALE_FACTOR_PLACEHOLDER).join(String(scaleFactor));
+}
+
+/** A scale factor's TPC-H folder, as tpch_data.py names it: 0.1 -> sf0.1, 1 -> sf1. */
+export function tpchScaleFolder(scaleFactor: number): string {
+  return `sf${scaleFactor}`;
+}
+
+/** A SQL workload's file or a PySpark workload's script, with the key it is given under. */
+export function userFileOf(
+  workload: WorkloadConfig,
+): { readonly key: "file" | "script"; readonly path: string } | undefined {
+  if (workload.kind === "sql") return { key: "file", path: workload.file };
+  if (workload.kind === "pyspark") return { key: "script", path: workload.script };
+  return undefined;
 }

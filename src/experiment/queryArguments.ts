@@ -4,13 +4,12 @@
  * from its parameters; only the locations differ between the pilot and a cluster.
  */
 import {
-  SCALE_FACTOR_PLACEHOLDER,
   TPCH_TABLES,
+  tpchScaleFolder,
+  withScaleFactor,
   type QueryWorkloadConfig,
 } from "../config/workload";
 import type { CellParameters, QueryParameters } from "./cells";
-
-export { TPCH_TABLES };
 
 /** Where a runner's processes find a query cell's files and data. */
 export interface WorkloadLocations {
@@ -44,17 +43,8 @@ export const CONTAINER_LOCATIONS: WorkloadLocations = {
   userTable: (configPath) => configPath,
 };
 
-/** A scale factor as tpch_data.py names its folder: 0.1 -> sf0.1, 1 -> sf1. */
-export function tpchScaleFolder(scaleFactor: number): string {
-  return `sf${scaleFactor}`;
-}
-
 function tableArguments(tables: Readonly<Record<string, string>>): string[] {
   return Object.entries(tables).flatMap(([name, path]) => ["--table", `${name}=${path}`]);
-}
-
-function withScale(path: string, scaleFactor: number): string {
-  return path.split(SCALE_FACTOR_PLACEHOLDER).join(String(scaleFactor));
 }
 
 /** The tpch/sql/pyspark specific part: what runs, over which tables. */
@@ -79,7 +69,7 @@ function whatRuns(
       const tables = Object.fromEntries(
         Object.entries(workload.tables).map(([name, path]) => [
           name,
-          at.userTable(withScale(path, query.scaleFactor)),
+          at.userTable(withScaleFactor(path, query.scaleFactor)),
         ]),
       );
       return [

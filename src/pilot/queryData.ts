@@ -10,11 +10,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ConfigError, readProblem } from "../config/errors";
 import type { ExperimentConfig } from "../config/experiment";
-import { SCALE_FACTOR_PLACEHOLDER, TPCH_DATA_ROOT, TPCHGEN_VERSION } from "../config/workload";
+import { TPCH_DATA_ROOT, userFileOf, withScaleFactor } from "../config/workload";
 import type { WorkloadLocations } from "../experiment/queryArguments";
 import { TPCH_DATA_SCRIPT, TPCH_QUERIES_DIR } from "../render/workloadScript";
-
-export { TPCHGEN_VERSION };
 
 /** The project's cache of heavy, version-keyed things (as scripts/cluster/lib.sh has it). */
 export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
@@ -47,16 +45,16 @@ function unreadable(file: string): string | undefined {
 export function missingUserInputs(experiment: ExperimentConfig, cwd = process.cwd()): string[] {
   const { workload } = experiment;
   const problems: string[] = [];
-  if (workload.kind === "sql" || workload.kind === "pyspark") {
-    const [key, file] =
-      workload.kind === "sql" ? ["file", workload.file] : ["script", workload.script];
-    const problem = unreadable(path.resolve(cwd, file));
-    if (problem) problems.push(`experiment.workload.${key}: ${JSON.stringify(file)}: ${problem}`);
+  const file = userFileOf(workload);
+  if (file) {
+    const problem = unreadable(path.resolve(cwd, file.path));
+    if (problem)
+      problems.push(`experiment.workload.${file.key}: ${JSON.stringify(file.path)}: ${problem}`);
   }
   if (workload.kind === "sql") {
     for (const [name, template] of Object.entries(workload.tables))
       for (const scaleFactor of experiment.axes.scaleFactor ?? []) {
-        const table = template.split(SCALE_FACTOR_PLACEHOLDER).join(String(scaleFactor));
+        const table = withScaleFactor(template, scaleFactor);
         if (/^[a-z][a-z0-9+.-]*:\/\//i.test(table)) continue; // a bucket: read by Spark only
         if (!fs.existsSync(path.resolve(cwd, table)))
           problems.push(
@@ -99,10 +97,11 @@ export function prepareQueryInputs(experiment: ExperimentConfig, options: DataOp
 }
 
 /**
- * The TPC-H data of one scale factor in the cache, generated if it is not there yet (also for a
- * boundary search's probe, whose scale factor is known only when it is chosen).
+ * The folder of the TPC-H data of one scale factor in the cache, generated if it is not there yet
+ * (also for a boundary search's probe, whose scale factor is known only when it is chosen, and
+ * for the tables a GKE stack uploads).
  */
-export function ensureTpchData(scaleFactor: number, options: DataOptions): void {
+export function ensureTpchData(scaleFactor: number, options: DataOptions): string {
   const done = spawnSync(
     options.python,
     [TPCH_DATA_SCRIPT, "--scale-factor", String(scaleFactor), "--cache", options.cache],
@@ -118,4 +117,5 @@ export function ensureTpchData(scaleFactor: number, options: DataOptions): void 
   options.print(
     `TPC-H SF ${scaleFactor}: ${data.generated ? "generated" : "cached"} in ${data.dir} (${Math.round(data.bytes / 1e6)} MB of parquet)`,
   );
+  return data.dir;
 }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, readProblem } from "../config/errors";
-import { queryLabels, type WorkloadConfig } from "../config/workload";
+import { queryLabels, userFileOf, type WorkloadConfig } from "../config/workload";
 import { userFileKey } from "../experiment/queryArguments";
 import { QUERY_WORKLOAD_FILE } from "./launch";
 
@@ -75,11 +75,10 @@ export function queryWorkloadFiles(
       );
     return files;
   }
-  const [key, file] =
-    workload.kind === "sql" ? ["file", workload.file] : ["script", workload.script];
-  files[userFileKey(file)] = readForConfigMap(
-    path.resolve(cwd, file),
-    `spark-at-scale:experiment.workload.${key}`,
+  const file = userFileOf(workload)!;
+  files[userFileKey(file.path)] = readForConfigMap(
+    path.resolve(cwd, file.path),
+    `spark-at-scale:experiment.workload.${file.key}`,
   );
   return files;
 }

@@ -3,6 +3,7 @@ import { renderTable } from "../core/textTable";
 import { FAILURE_CLASSES } from "../failure/failureClass";
 import { sparkMemoryToMiB } from "../core/quantity";
 import { inputToHeapNote } from "./inputToHeap";
+import { joinOperatorCounts } from "../results/joinOperators";
 import type { CellResult } from "../results/cellResult";
 import { lostExecutorExitCodes } from "../results/executorLosses";
 import { cellSize, sizeWord, workloadLabel } from "../experiment/cellSize";
@@ -242,12 +243,10 @@ export function joinOperatorLines(records: readonly CellResult[]): string[] {
   return records
     .filter((r) => r.parameters.query)
     .map((r) => {
-      const operators = r.workload?.joinOperators;
+      const operators = joinOperatorCounts(r) ?? [];
       const text =
-        operators && typeof operators === "object" && Object.keys(operators).length > 0
-          ? Object.entries(operators as Record<string, unknown>)
-              .map(([name, count]) => `${name} x${String(count)}`)
-              .join(", ")
+        operators.length > 0
+          ? operators.map(([name, count]) => `${name} x${count}`).join(", ")
           : "no join operator recorded";
       return `join operators: ${r.cell} (${r.parameters.strategy} preferred): ${text}`;
     });

@@ -14,6 +14,7 @@ import {
 } from "./boundaryCurves";
 import { isJoinCell } from "../experiment/cellSize";
 import { inputToHeap } from "./inputToHeap";
+import { joinOperatorCounts } from "../results/joinOperators";
 import { failureMapSpec, predictedVsObservedSpec, queryFailureMaps } from "./charts";
 import { demandVsPeakSpec, measuredRows, plottedCells, type MeasuredRow } from "./measuredPeaks";
 import { measuredTable, type HistoryLinks } from "./measuredTable";
@@ -94,11 +95,7 @@ function csvCell(value: unknown): string {
 
 /** A query cell's join operators as `BroadcastHashJoin:2 SortMergeJoin:1`; "" for none. */
 function operatorsText(record: CellResult): string {
-  const operators = record.workload?.joinOperators;
-  if (!operators || typeof operators !== "object") return "";
-  return Object.entries(operators as Record<string, unknown>)
-    .map(([name, count]) => `${name}:${String(count)}`)
-    .join(" ");
+  return (joinOperatorCounts(record) ?? []).map(([name, count]) => `${name}:${count}`).join(" ");
 }
 
 function csv(

@@ -1,3 +1,4 @@
+import { QUERY_KINDS } from "../config/workload";
 import { z } from "zod";
 import { JOIN_STRATEGIES } from "../config/experiment";
 import { FAILURE_CLASSES } from "../failure/failureClass";
@@ -24,7 +25,7 @@ const parametersSchema = z.strictObject({
   repeat: z.number().int(),
   query: z
     .strictObject({
-      kind: z.enum(["tpch", "sql", "pyspark"]),
+      kind: z.enum(QUERY_KINDS),
       name: z.string(),
       scaleFactor: z.number().positive(),
     })

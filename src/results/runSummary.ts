@@ -1,3 +1,4 @@
+import { joinOperatorCounts } from "./joinOperators";
 import { renderTable } from "../core/textTable";
 import { lostExecutorExitCodes } from "./executorLosses";
 import type { CellResult } from "./cellResult";
@@ -46,12 +47,11 @@ function lostExecutors(r: CellResult): string {
 /** The join operator the join workload ran, or a query's operators (`BHJ x2, SMJ x1`). */
 function joinRun(r: CellResult): string {
   if (typeof r.workload?.joinOperator === "string") return r.workload.joinOperator;
-  const operators = r.workload?.joinOperators;
-  if (!operators || typeof operators !== "object") return "-";
-  const entries = Object.entries(operators as Record<string, unknown>);
+  const entries = joinOperatorCounts(r);
+  if (!entries) return "-";
   if (entries.length === 0) return "none";
   const short = (name: string) => name.replace(/[a-z]/g, "");
-  return entries.map(([name, count]) => `${short(name)} x${String(count)}`).join(", ");
+  return entries.map(([name, count]) => `${short(name)} x${count}`).join(", ");
 }
 
 /** The summary as the pilot prints it: one row per cell, then the totals. */

@@ -3,7 +3,7 @@
  * tables under `tpch/tpchgen-cli-<version>/sf<scale>/<table>.parquet` as the pilot's cache has
  * them, read by the drivers and executors through the Cloud Storage connector.
  */
-import { TPCH_DATA_ROOT, TPCH_TABLES } from "../config/workload";
+import { TPCH_DATA_ROOT, TPCH_TABLES, tpchScaleFolder } from "../config/workload";
 
 /** Longest bucket name Cloud Storage allows without dots. */
 const MAX_BUCKET_NAME = 63;
@@ -35,7 +35,7 @@ export function tpchObjects(
 ): DataObject[] {
   return scaleFactors.flatMap((scaleFactor) =>
     TPCH_TABLES.map((table) => ({
-      name: `${TPCH_DATA_ROOT}/sf${scaleFactor}/${table}.parquet`,
+      name: `${TPCH_DATA_ROOT}/${tpchScaleFolder(scaleFactor)}/${table}.parquet`,
       source: `${localFolder(scaleFactor)}/${table}.parquet`,
     })),
   );

@@ -10,7 +10,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "chai";
-import { cacheRoot, TPCHGEN_VERSION } from "../../src/pilot/queryData";
+import { TPCH_DATA_ROOT } from "../../src/config/workload";
+import { cacheRoot } from "../../src/pilot/queryData";
 import { cellResultSchema, type CellResult } from "../../src/results/cellResult";
 import { PROJECT_DIR } from "../helpers/devStack";
 
@@ -92,7 +93,7 @@ describe("query cells on the local cluster by native submission", () => {
       { encoding: "utf8" },
     );
     expect(data.status, data.stderr).to.equal(0);
-    const dataHostPath = path.join(cacheRoot(), "tpch", `tpchgen-cli-${TPCHGEN_VERSION}`);
+    const dataHostPath = path.join(cacheRoot(), TPCH_DATA_ROOT);
     const stack = path.join(dir, "Pulumi.local-tpch.yaml");
     fs.writeFileSync(stack, stackFile(TPCH_EXPERIMENT, dataHostPath));
     const [record] = runCells(stack, results);

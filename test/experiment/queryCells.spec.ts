@@ -9,7 +9,8 @@ import { experimentSchema, type ExperimentConfig } from "../../src/config/experi
 import { parseConfig } from "../../src/config/load";
 import { cellSpecs, workloadArguments } from "../../src/experiment/cellSpecs";
 import { cellSize, isJoinCell, sizeWord, workloadLabel } from "../../src/experiment/cellSize";
-import { CONTAINER_LOCATIONS, TPCH_TABLES, userFileKey } from "../../src/experiment/queryArguments";
+import { TPCH_TABLES } from "../../src/config/workload";
+import { CONTAINER_LOCATIONS, userFileKey } from "../../src/experiment/queryArguments";
 import { classifyFailure } from "../../src/failure/classifyFailure";
 import type { FailureEvidence } from "../../src/failure/evidence";
 import { localLocations } from "../../src/pilot/queryData";
