@@ -49,7 +49,7 @@ function containerDetail(n: ContainerLimit): string {
     (n.shuffled ? ` + shuffle fetch ${n.fetchMiB}` : "") +
     `), must fit the pod's ${n.overheadMiB} MiB above the heap` +
     (n.heapInUseMiB < n.heapMiB
-      ? ` plus the ${(n.heapMiB - n.heapInUseMiB).toFixed(0)} MiB of heap the broadcast leaves unused`
+      ? ` plus the ${(n.heapMiB - n.heapInUseMiB).toFixed(0)} MiB of heap the join leaves unused`
       : "") +
     ` (limit ${n.podMemoryMiB} MiB)`
   );

@@ -49,7 +49,7 @@ describe("the predictor's boundary (largest ratio it predicts to pass)", () => {
 
 describe("the container limit on the local pilot", () => {
   const withOverhead = (overheadMiB: number, memoryLimitsEnforced: boolean) => {
-    const input = pilotCell("sort_merge", 0.25, 0);
+    const input = pilotCell("broadcast", 0.3, 0);
     return {
       ...input,
       sizing: { ...input.sizing, overheadMiB, podMemoryMiB: 512 + overheadMiB },

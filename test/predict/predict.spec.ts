@@ -375,21 +375,30 @@ describe("predict: sort-merge join", () => {
 
 describe("predict: Kubernetes pod limit against local-cluster", () => {
   it("kills a pod whose native memory outgrows a minimal overhead, which local-cluster cannot", () => {
-    // 16 GiB heap, overhead factor 0 -> floor 384 MiB. Native: 192 (JVM) + 16384 / 32 (G1)
-    // + 48 (shuffle fetch) = 752 MiB: log2(384 / 752) = -0.97.
-    const options = {
-      strategy: "sort_merge" as const,
-      heapMiB: 16384,
+    // 512 MiB heap, 2 cores, an explicit 16 MiB overhead. Native: 192 (JVM) + 512 / 32 (GC)
+    // + 2 x 48 (shuffle fetch) = 304 MiB. Heap in use: baseline 128 + the pool (512 - 300) x
+    // 0.6 = 255.2 MiB, so the room is 16 + 512 - 255.2 = 272.8 MiB: log2(272.8 / 304).
+    const base = cell({
+      strategy: "sort_merge",
+      heapMiB: 512,
       tableRatio: 0.25,
-      overheadFactor: 0,
-    };
-    const k8s = predict(cell({ ...options, runner: "kubernetes" }));
+      executorCores: 2,
+      runner: "kubernetes",
+    });
+    const sizing = { ...base.sizing, overheadMiB: 16, podMemoryMiB: 528 };
+    const k8s = predict({ ...base, sizing });
     expect(k8s.failureClass).to.equal("executor_container_oom");
     expect(k8s.bindingConstraint).to.equal("executor_container");
-    expect(k8s.margin).to.be.closeTo(Math.log2(384 / 752), 1e-12);
-    const local = predict(cell({ ...options, runner: "local-cluster" }));
+    expect(k8s.margin).to.be.closeTo(Math.log2(272.8 / 304), 1e-12);
+    const local = predict({ ...base, sizing, runner: "local-cluster" });
     expect(local.outcome).to.equal("succeeded");
     expect(local.checks.map((c) => c.id)).to.not.include("executor_container");
+  });
+
+  it("meets a shuffled hash join's pod limit after its task's share: the task is refused before the heap fills", () => {
+    const base = pilotCell("shuffle_hash", 1, 0, "kubernetes");
+    const ids = predict(base).checks.map((c) => c.id);
+    expect(ids.indexOf("executor_container")).to.equal(ids.indexOf("shj_task_memory") + 1);
   });
 
   it("gives the pilot's cells the same outcomes on Kubernetes (384 MiB overhead is enough)", () => {
@@ -404,12 +413,13 @@ describe("predict: Kubernetes pod limit against local-cluster", () => {
       const k8s = predict(pilotCell(strategy, ratio, 1.2, "kubernetes"));
       expect(k8s.failureClass, `${strategy} ${ratio}`).to.equal(local.failureClass);
     }
-    // Shuffle hash: native 192 + 16 + 48 = 256 MiB of 384: log2(1.5) = +0.585.
+    // Shuffle hash: native 192 + 16 + 48 = 256 MiB against the 384 MiB overhead and the heap
+    // its pool leaves: 512 - (128 + 127.2) = 256.8 MiB: log2(640.8 / 256).
     const container = checkOf(
       predict(pilotCell("shuffle_hash", 0.25, 0, "kubernetes")),
       "executor_container",
     );
-    expect(container.margin).to.be.closeTo(Math.log2(384 / 256), 1e-12);
+    expect(container.margin).to.be.closeTo(Math.log2(640.8 / 256), 1e-12);
   });
 
   it("counts the heap a broadcast leaves unused as room for the native part: the pod commits heap as it is used", () => {

@@ -100,16 +100,32 @@ describe("predict: recommending executor memory", () => {
   });
 
   it("counts the pod's native memory on Kubernetes", () => {
-    // At 1280 MiB: overhead 384 MiB, native 192 + 40 + 48 = 280 MiB: margin 0.46, tighter
-    // than the task's 0.61, and still safe.
-    const r = recommendExecutorMemory({
+    // At 1280 MiB: native 192 + 40 + 48 = 280 MiB against the 384 MiB overhead and the heap the
+    // pool leaves, 1280 - (128 + 588) = 564 MiB: margin log2(948 / 280) = 1.76, so the task's
+    // 0.61 binds, as without a pod.
+    const input: RecommendInput = {
       ...PILOT_JOIN,
       strategy: "shuffle_hash",
       skew: 1.2,
       runner: "kubernetes",
-    });
+    };
+    const r = recommendExecutorMemory(input);
     expect(r!.executorMemory).to.equal("1280m");
-    expect(r!.margin).to.be.closeTo(Math.log2(384 / 280), 1e-9);
+    expect(r!.margin).to.be.closeTo(executorMargin(input, 1280), 1e-9);
+    const atRecommended = predict(
+      cell({
+        strategy: "shuffle_hash",
+        heapMiB: 1280,
+        tableRatio: 0.4,
+        skew: 1.2,
+        keys: 50_000,
+        partitions: 4,
+        runner: "kubernetes",
+        probeMiB: 64,
+      }),
+    );
+    const container = atRecommended.checks.find((c) => c.id === "executor_container")!;
+    expect(container.margin).to.be.closeTo(Math.log2(948 / 280), 1e-9);
   });
 
   it("is the smallest: one step down is never safe", () => {
