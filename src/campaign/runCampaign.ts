@@ -10,6 +10,8 @@ import { plainProgress, terminalProgress, type Progress } from "../results/progr
 import { lockResults } from "../results/resultsLock";
 import { ResultsStore } from "../results/resultsStore";
 import { summarise, summaryText, type PilotSummary } from "../results/runSummary";
+import type { Prediction } from "../predict/types";
+import { PREDICTIONS_FILE, recordPredictions } from "./preRunPredictions";
 import { runScheduled } from "./schedule";
 
 /** How the cells of one runner run; every hook but `run` is optional. */
@@ -44,6 +46,11 @@ export interface CampaignOptions<C> {
   /** Memory the running cells may take together, and what each takes. */
   readonly budget?: { readonly totalMiB: number; readonly footprintMiB: (cell: C) => number };
   readonly runner: CellRunner<C>;
+  /**
+   * What the memory model says of a cell (undefined: not modelled). Asked after `prepare`, of
+   * every cell with no record yet; kept in predictions.jsonl before any of them runs.
+   */
+  readonly predictBeforeRun?: (cell: C) => Prediction | undefined;
   readonly print: (line: string) => void;
   /** Draw a progress bar (a terminal, not CI). */
   readonly interactive: boolean;
@@ -68,6 +75,24 @@ export function nothingRanLine(experiment: string, records: number, file: string
     `experiment ${experiment}: nothing to run, all ${records} cells have results in ${file} ` +
     "(--rerun runs them again; `spark-at-scale report` shows them)"
   );
+}
+
+/** Keeps the predictions of the cells that have not run yet, before any of them runs. */
+function predictUnrun<C>(options: CampaignOptions<C>, store: ResultsStore, dir: string): void {
+  const predict = options.predictBeforeRun;
+  if (!predict) return;
+  const unrun = options.cells.filter((cell) => !store.get(options.nameOf(cell)));
+  const predicted = unrun.flatMap((cell) => {
+    const prediction = predict(cell);
+    return prediction ? [{ cell: options.nameOf(cell), prediction }] : [];
+  });
+  const added = recordPredictions(dir, predicted);
+  if (added > 0) {
+    const failing = predicted.filter((p) => p.prediction.outcome === "failed").length;
+    options.print(
+      `predicted ${added} cell(s) before they run (${failing} to fail): ${path.join(dir, PREDICTIONS_FILE)}`,
+    );
+  }
 }
 
 /** Runs a campaign to its end, or until Ctrl-C (then exits 130 with every record kept). */
@@ -111,6 +136,7 @@ export async function runCampaign<C>(options: CampaignOptions<C>): Promise<Campa
   };
   try {
     await runner.prepare?.();
+    predictUnrun(options, store, dir);
     const todo = options.cells.filter((cell) => options.rerun || !store.get(nameOf(cell)));
     if (todo.length > 0) {
       // A follow-up's cells are not known ahead: it says each in a line of its own.

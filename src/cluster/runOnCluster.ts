@@ -10,6 +10,8 @@ import { contentHash } from "../render/manifests";
 import type { ExperimentObjects } from "../render/objects";
 import type { CellResult } from "../results/cellResult";
 import type { PilotSummary } from "../results/runSummary";
+import { predictionInput } from "../predict/fromCell";
+import { predict } from "../predict/predict";
 import { cellRecord, cellRecordBase } from "../runs/cellRecord";
 import { runApplication } from "../runs/runApplication";
 import { runNativeCell } from "../runs/runNative";
@@ -134,6 +136,9 @@ export async function runOnCluster(options: ClusterRunOptions): Promise<ClusterR
     concurrency: options.concurrency ?? experiment.fixed.concurrency,
     print: options.print,
     interactive: options.interactive,
+    // The memory model is the join's; a query cell is not predicted.
+    predictBeforeRun: (cell) =>
+      cell.parameters.query ? undefined : predict(predictionInput(cell, experiment, "kubernetes")),
     runner: {
       prepare: async () => {
         await applyObjects(access.kubeConfig, [

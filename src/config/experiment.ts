@@ -86,7 +86,11 @@ const onOff = z
 
 /** The matrix: every combination of these values is a cell. */
 const axesSchema = strictObject({
-  executorMemory: axis(sparkMemory("executor memory", MIN_SPARK_HEAP_MIB), "executorMemory"),
+  // Required unless draw.ranges.executorMemory draws it (checked below).
+  executorMemory: axis(
+    sparkMemory("executor memory", MIN_SPARK_HEAP_MIB),
+    "executorMemory",
+  ).optional(),
   // Required unless search.tableRatio asks for a boundary search instead (checked below).
   tableRatio: axis(
     z.number({ error: "a number" }).gt(0, "a ratio above 0 (build-side size / executor heap)"),
@@ -223,6 +227,66 @@ const exclusionSchema = strictObject({
   error: `an exclusion names at least one of ${AXIS_NAMES.join(", ")}`,
 });
 
+/** A range a random draw picks from: `min` + k x `step` for a uniformly drawn whole k. */
+const drawRange = (
+  value: z.ZodType<number, unknown>,
+  step: z.ZodType<number, unknown>,
+  defaultStep: number,
+) =>
+  strictObject({ min: value, max: value, step: step.optional() })
+    .transform((range) => ({
+      min: range.min,
+      max: range.max,
+      step: range.step ?? defaultStep,
+    }))
+    .superRefine((range, ctx) => {
+      if (range.max < range.min) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["max"],
+          message: `at least min (${range.min}): values are drawn from min to max`,
+        });
+      }
+      if (!(range.step > 0)) {
+        ctx.addIssue({ code: "custom", path: ["step"], message: "above 0" });
+      }
+    });
+
+const ratioValue = z
+  .number({ error: "a number" })
+  .gt(0, "a ratio above 0 (build-side size / executor heap)");
+
+/**
+ * Cells drawn at random from a space instead of a grid: `cells` draws, seeded, each value picked
+ * uniformly from its axis's list or from a range here (which replaces the axis). A random draw
+ * says how a predictor does on cells nobody chose, so its accuracy is what a user will see.
+ */
+const drawSchema = strictObject({
+  cells: z
+    .number({ error: "a whole number of cells" })
+    .int("a whole number of cells")
+    .min(1, "at least 1")
+    .max(500, "at most 500"),
+  seed: z.number({ error: "a whole number" }).int("a whole number"),
+  ranges: strictObject({
+    executorMemory: drawRange(
+      sparkMemory("executor memory", MIN_SPARK_HEAP_MIB),
+      sparkMemory("executor memory step"),
+      64,
+    ).optional(),
+    tableRatio: drawRange(ratioValue, ratioValue, 0.01).optional(),
+    skew: drawRange(skewValue, z.number({ error: "a number" }), 0.1).optional(),
+    memoryOverhead: drawRange(
+      sparkMemory("memory overhead"),
+      sparkMemory("memory overhead step"),
+      32,
+    ).optional(),
+  }).default({}),
+});
+
+/** The axes a draw's range may replace. */
+export const DRAW_RANGE_AXES = ["executorMemory", "tableRatio", "skew", "memoryOverhead"] as const;
+
 /** The `experiment` key of a stack's config. */
 export const experimentSchema = strictObject({
   name: dnsLabel("an experiment name", 40),
@@ -233,8 +297,19 @@ export const experimentSchema = strictObject({
   exclude: z.array(exclusionSchema).default([]),
   // A boundary search instead of a grid of table ratios (the local pilot runs it).
   search: searchSchema.optional(),
+  // Cells drawn at random instead of a grid.
+  draw: drawSchema.optional(),
 }).superRefine((experiment, ctx) => {
   const search = experiment.search?.tableRatio;
+  checkDraw(experiment, ctx);
+  if (!experiment.axes.executorMemory && !experiment.draw?.ranges.executorMemory) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["axes", "executorMemory"],
+      message:
+        "required: a list of executor heaps such as [512m, 1g], unless draw.ranges.executorMemory draws them",
+    });
+  }
   if (experiment.workload.kind !== "join") {
     checkQueryAxes(experiment, ctx);
     checkExclusions(experiment, ctx);
@@ -258,7 +333,8 @@ export const experimentSchema = strictObject({
       });
     }
   }
-  if (!experiment.axes.skew) {
+  const ranges = experiment.draw?.ranges;
+  if (!experiment.axes.skew && !ranges?.skew) {
     ctx.addIssue({
       code: "custom",
       path: ["axes", "skew"],
@@ -273,7 +349,7 @@ export const experimentSchema = strictObject({
         "a boundary search chooses the table ratios itself: give axes.tableRatio (a grid) or search.tableRatio (a boundary search), not both",
     });
   }
-  if (!search && !experiment.axes.tableRatio) {
+  if (!search && !experiment.axes.tableRatio && !ranges?.tableRatio) {
     ctx.addIssue({
       code: "custom",
       path: ["axes", "tableRatio"],
@@ -303,12 +379,54 @@ export const experimentSchema = strictObject({
   checkExclusions(experiment, ctx);
 });
 
+/**
+ * A draw replaces the grid, so it cannot go with a boundary search; a range replaces its axis,
+ * so the two cannot both be given; the predictor it is drawn to test models the join only.
+ */
+function checkDraw(
+  experiment: {
+    axes: z.output<typeof axesSchema>;
+    workload: { kind: string };
+    search?: z.output<typeof searchSchema>;
+    draw?: z.output<typeof drawSchema>;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const { draw } = experiment;
+  if (!draw) return;
+  if (experiment.search) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["draw"],
+      message:
+        "draws cells at random instead of a grid; a boundary search (search) chooses its own: give one",
+    });
+  }
+  if (experiment.workload.kind !== "join") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["draw"],
+      message: `draws cells of the join workload (whose memory model predicts them); workload.kind is ${experiment.workload.kind}`,
+    });
+  }
+  for (const key of DRAW_RANGE_AXES) {
+    if (draw.ranges[key] && experiment.axes[key]) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["draw", "ranges", key],
+        message: `replaces axes.${key}: give the range or the list, not both`,
+      });
+    }
+  }
+}
+
 /** An exclusion naming a value that is not on its axis matches nothing: almost surely a typo. */
 function checkExclusions(
   experiment: {
     axes: z.output<typeof axesSchema>;
     exclude: z.output<typeof exclusionSchema>[];
     search?: z.output<typeof searchSchema>;
+    draw?: z.output<typeof drawSchema>;
   },
   ctx: z.RefinementCtx,
 ): void {
@@ -325,6 +443,12 @@ function checkExclusions(
         });
         continue;
       }
+      // A drawn value is any point of its range: an exclusion of one is not checked against a list.
+      if (
+        (DRAW_RANGE_AXES as readonly string[]).includes(key) &&
+        experiment.draw?.ranges[key as (typeof DRAW_RANGE_AXES)[number]]
+      )
+        continue;
       const values = (experiment.axes[key] ?? []) as readonly unknown[];
       if (!values.includes(value)) {
         const shown =
@@ -427,3 +551,4 @@ function checkQueryAxes(
 export type ExperimentConfig = z.infer<typeof experimentSchema>;
 /** One exclusion. */
 export type Exclusion = ExperimentConfig["exclude"][number];
+export type DrawConfig = NonNullable<ExperimentConfig["draw"]>;

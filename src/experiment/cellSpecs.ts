@@ -19,6 +19,7 @@ import {
 import { memoryOverheadMiB, podMemoryMiB } from "./sizing";
 import { queryLabels } from "../config/workload";
 import { CONTAINER_LOCATIONS, queryArguments, type WorkloadLocations } from "./queryArguments";
+import { drawnPoints } from "./drawCells";
 
 /** A combination of the axes other than the table ratio, with its memory in MiB. */
 interface Combination {
@@ -30,7 +31,7 @@ interface Combination {
 function combinations(experiment: ExperimentConfig): Combination[] {
   const { axes } = experiment;
   const out: Combination[] = [];
-  for (const memory of axes.executorMemory)
+  for (const memory of axes.executorMemory ?? [])
     for (const strategy of axes.strategy)
       // Query cells have no skew axis: their data is what it is (TPC-H's keys are uniform).
       for (const skew of axes.skew ?? [0])
@@ -238,14 +239,18 @@ export function workloadArguments(
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
 /**
- * Every cell of an experiment, sized but not placed: the cartesian product of its axes, minus
- * exclusions, times repeats, sorted by name. The local pilot runs exactly these.
+ * Every cell of an experiment, sized but not placed: the cartesian product of its axes (or its
+ * random draw), minus exclusions, times repeats, sorted by name. The local pilot runs exactly
+ * these.
  */
 export function cellSpecs(
   experiment: ExperimentConfig,
   locations: WorkloadLocations = CONTAINER_LOCATIONS,
 ): CellSpec[] {
-  return cartesian(experiment)
+  const points = experiment.draw
+    ? drawnPoints(experiment, (point) => excluded(point, experiment))
+    : cartesian(experiment);
+  return points
     .filter((point) => !excluded(point, experiment))
     .map((point) => specOf(point, experiment, locations))
     .sort(byName);

@@ -8,6 +8,7 @@ import { isProbeOf, type SearchSpec } from "../experiment/cells";
 import { cellSpecs, probeSpec, searchSpecs } from "../experiment/cellSpecs";
 import { predictedBoundary } from "../predict/boundary";
 import { predictionInput } from "../predict/fromCell";
+import { predict } from "../predict/predict";
 import { readWorkloadScript, workloadFileOf } from "../render/workloadScript";
 import { cacheRoot, ensureTpchData, localLocations, prepareQueryInputs } from "./queryData";
 import { roundRatioDown } from "../experiment/boundarySearch";
@@ -199,6 +200,16 @@ export async function runPilot(options: PilotOptions): Promise<PilotRun> {
     concurrency,
     budget: { totalMiB: memoryBudgetMiB, footprintMiB: (cell) => cell.footprintMiB },
     runner,
+    // The memory model is the join's; a query cell is not predicted.
+    predictBeforeRun: (cell) =>
+      cell.spec.parameters.query
+        ? undefined
+        : predict(
+            predictionInput(cell.spec, experiment, "local-cluster", {
+              sizing: cell.sizing,
+              memoryLimitsEnforced: limits!.setup.kind !== "none",
+            }),
+          ),
     print: options.print,
     interactive: options.interactive,
   });
