@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { UsageError } from "../config/errors";
 import { FAILURE_CLASSES } from "../failure/failureClass";
+import { CONSTRAINT_IDS } from "../predict/constraints";
 import type { Prediction } from "../predict/types";
 
 export const PREDICTIONS_FILE = "predictions.jsonl";
@@ -22,7 +23,7 @@ const storedPredictionSchema = z.object({
   outcome: z.enum(["succeeded", "failed"]),
   failureClass: z.enum(FAILURE_CLASSES),
   margin: marginValue,
-  bindingConstraint: z.string(),
+  bindingConstraint: z.enum(CONSTRAINT_IDS),
   explanation: z.string(),
   calibration: z.object({
     driverBuildFactor: z.number(),

@@ -4,6 +4,7 @@ import { historyLinksFor } from "../report/detectHistoryServer";
 import { writeReport } from "../report/writeReport";
 import { checkOutputFolder } from "./options";
 import { UsageError } from "../config/errors";
+import { readPredictions } from "../campaign/preRunPredictions";
 
 /** Options of `spark-at-scale report`. */
 export interface ReportOptions {
@@ -41,13 +42,16 @@ export async function runReport(
   }
   const links = await historyLinksFor(options.historyUrl);
   if (links.note) print(links.note);
+  // A results file's predictions.jsonl, when the run kept one, sits beside it.
+  const preRun = options.stack ? undefined : readPredictions(path.dirname(source));
   const report = await writeReport(
     records,
     out,
     `spark-at-scale report: ${records[0].experiment} (${source})`,
-    links,
+    { ...links, preRun },
   );
   for (const line of report.summary) print(line);
+  for (const line of report.preRun) print(line);
   // Empty when no cell is the memory model's (query cells only).
   if (report.regions !== "") {
     print("accuracy by region (strategy, AQE, cores):");

@@ -49,7 +49,10 @@ export interface AccuracyReport {
  * True when the prediction was an executor lost the way it says and the cell completed on
  * replacements: its record shows lost executors with the class's exit code.
  */
-export function recoveredAsPredicted(observed: CellResult, predicted: Prediction): boolean {
+export function recoveredAsPredicted(
+  observed: CellResult,
+  predicted: Pick<Prediction, "failureClass">,
+): boolean {
   const exit = LOST_EXECUTOR_EXIT[predicted.failureClass];
   return (
     exit !== undefined &&
@@ -67,10 +70,16 @@ function matrix<K extends string>(keys: readonly K[]): Record<K, Record<K, numbe
   return Object.fromEntries(keys.map((k) => [k, zeros(keys)])) as Record<K, Record<K, number>>;
 }
 
+/** What accuracy reads of a prediction: a stored one made before the run has only these. */
+export type PredictionSummary = Pick<
+  Prediction,
+  "outcome" | "failureClass" | "bindingConstraint" | "margin"
+>;
+
 /** A finished cell and what was predicted for it. */
 export interface PredictedCell {
   readonly observed: CellResult;
-  readonly predicted: Prediction;
+  readonly predicted: PredictionSummary;
 }
 
 /** Accuracy of `pairs`, with confusion matrices and the cells predicted wrong. */
@@ -156,4 +165,36 @@ export function accuracyByRegion(pairs: readonly PredictedCell[]): RegionAccurac
         a.region.executorCores - b.region.executorCores,
     )
     .map((g) => ({ ...g.region, report: accuracy(g.pairs) }));
+}
+
+/** A band of the binding constraint's |margin|: how far from its boundary a cell was predicted. */
+export interface MarginBucket {
+  /** "0 to 0.1": |margin| from (included) and to (excluded). */
+  readonly label: string;
+  readonly from: number;
+  readonly to: number;
+  readonly report: AccuracyReport;
+}
+
+/** The bands of |margin| a reliability table shows: near the boundary to far from it. */
+export const MARGIN_BUCKET_EDGES = [0, 0.1, 0.25, 0.5, 1, Number.POSITIVE_INFINITY] as const;
+
+/**
+ * Accuracy per band of |margin| (log2 of capacity over demand): how far a prediction can be
+ * trusted at a given distance from its boundary. Empty bands are left out.
+ */
+export function accuracyByMargin(pairs: readonly PredictedCell[]): MarginBucket[] {
+  const buckets: MarginBucket[] = [];
+  for (let i = 0; i + 1 < MARGIN_BUCKET_EDGES.length; i++) {
+    const from = MARGIN_BUCKET_EDGES[i];
+    const to = MARGIN_BUCKET_EDGES[i + 1];
+    const inBand = pairs.filter((p) => {
+      const size = Math.abs(p.predicted.margin);
+      return size >= from && (size < to || !Number.isFinite(to));
+    });
+    if (inBand.length === 0) continue;
+    const label = Number.isFinite(to) ? `${from} to ${to}` : `${from} or more`;
+    buckets.push({ label, from, to, report: accuracy(inBand) });
+  }
+  return buckets;
 }

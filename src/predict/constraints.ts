@@ -31,3 +31,6 @@ export function marginOf(capacity: number, demand: number): number {
   if (capacity <= 0) return Number.NEGATIVE_INFINITY;
   return Math.log2(capacity / demand);
 }
+
+/** Every constraint's id, for reading stored predictions. */
+export const CONSTRAINT_IDS = Object.keys(CONSTRAINTS) as [ConstraintId, ...ConstraintId[]];

@@ -126,7 +126,7 @@ export function completedOnReplacements(records: readonly CellResult[]): string[
     );
 }
 
-const percent = (x: number) => (Number.isNaN(x) ? "n/a" : `${Math.round(x * 1000) / 10} %`);
+export const percent = (x: number) => (Number.isNaN(x) ? "n/a" : `${Math.round(x * 1000) / 10} %`);
 
 /** The confusion matrix of outcomes as text (observed rows, predicted columns). */
 export function confusionText(report: AccuracyReport): string {

@@ -20,9 +20,14 @@ import { demandVsPeakSpec, measuredRows, plottedCells, type MeasuredRow } from "
 import { measuredTable, type HistoryLinks } from "./measuredTable";
 import { renderChart } from "./render";
 import { classConfusionText, confusionText, regionTable, summaryLines } from "./summary";
+import type { StoredPrediction } from "../campaign/preRunPredictions";
+import { preRunAccuracy, preRunLines } from "./preRunAccuracy";
 
 /** How a report is written beyond its records. */
-export type ReportOptions = HistoryLinks;
+export interface ReportOptions extends HistoryLinks {
+  /** Predictions kept before the cells ran (predictions.jsonl), scored in a section of their own. */
+  readonly preRun?: ReadonlyMap<string, StoredPrediction>;
+}
 
 /** What a report holds, for the caller to print. */
 export interface Report {
@@ -41,6 +46,8 @@ export interface Report {
   readonly regions: string;
   /** Measured and predicted boundaries tight enough to draw; "" when there are none. */
   readonly boundaries: string;
+  /** The predictions made before the cells ran, scored; empty when none were kept. */
+  readonly preRun: string[];
 }
 
 const CSV_COLUMNS = [
@@ -166,6 +173,7 @@ function page(
   charts: Array<{ file: string; svg: string }>,
   measured: string,
   boundaries: string,
+  preRun: readonly string[],
 ): string {
   const figures = charts
     .map(
@@ -180,6 +188,7 @@ function page(
 <h1>${escapeHtml(title)}</h1>
 <h2>Summary</h2>
 <ul>${summary.map((line) => `<li>${escapeHtml(line)}</li>`).join("")}</ul>
+${preRun.length === 0 ? "" : preRunSection(preRun)}
 ${tables.regions === "" ? "" : accuracySection(tables)}
 <p>Each failure map: x = build side / executor heap (a query's: its scale factor, one map per
 query and strategy), y = executor memory, colour = how the cell ended; small multiples by skew
@@ -190,6 +199,13 @@ ${boundaries === "" ? "" : boundarySection(boundaries)}
 ${measured}
 </body></html>
 `;
+}
+
+function preRunSection(lines: readonly string[]): string {
+  return `<h2>Predicted before the run</h2>
+<p>Each cell's prediction as it was kept in predictions.jsonl before the cell first ran: no
+record existed then, so these numbers are what a user sees on cells nobody chose.</p>
+<pre>${escapeHtml(lines.join("\n"))}</pre>`;
 }
 
 function accuracySection(tables: {
@@ -285,6 +301,8 @@ export async function writeReport(
   const confusion = scored ? confusionText(report) : "";
   const classConfusion = scored ? classConfusionText(report) : "";
   const table = records.some((r) => r.metrics !== null) ? measuredTable(measured, options) : "";
+  const blind = options.preRun ? preRunAccuracy(joinRecords, options.preRun, fallback) : undefined;
+  const preRun = blind ? preRunLines(blind) : [];
   // All files or none, the page that shows them last.
   files.push({
     name: "index.html",
@@ -295,6 +313,7 @@ export async function writeReport(
       charts,
       table,
       boundaries,
+      preRun,
     ),
   });
   writeFilesStaged(dir, files);
@@ -308,5 +327,6 @@ export async function writeReport(
     classConfusion,
     regions,
     boundaries,
+    preRun,
   };
 }

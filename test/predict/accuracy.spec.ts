@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { accuracy, accuracyByRegion, regionLabel } from "../../src/predict/accuracy";
+import {
+  accuracy,
+  accuracyByMargin,
+  accuracyByRegion,
+  regionLabel,
+} from "../../src/predict/accuracy";
 import { predict } from "../../src/predict/predict";
 import { inputFromRecord } from "../../src/predict/records";
 import { pilotRecord, variant } from "./helpers";
@@ -81,5 +86,33 @@ describe("predict: accuracy by region (strategy, AQE, cores)", () => {
     expect(regions.map((r) => r.report.cells)).to.deep.equal([1, 1, 1, 1]);
     expect(regions.map((r) => r.report.outcomeAccuracy)).to.deep.equal([1, 1, 1, 0]);
     expect(regions[3].report.wrong.map((w) => w.cell)).to.deep.equal(["shj-wrong"]);
+  });
+
+  it("scores predictions per band of |margin|, leaving out empty bands", () => {
+    const right = pilotRecord("m512m-bhj-r1-s0-aqe-1");
+    const base = predict(inputFromRecord(right));
+    const at = (cell: string, margin: number, failureClass = base.failureClass) => ({
+      observed: variant(right, cell, {}),
+      predicted: {
+        ...base,
+        margin,
+        failureClass,
+        outcome: failureClass === "none" ? ("succeeded" as const) : ("failed" as const),
+      },
+    });
+    const buckets = accuracyByMargin([
+      at("near", -0.05, "none"), // |margin| 0.05, class and outcome wrong
+      at("near-right", 0.09),
+      at("far", -1.7),
+      at("far-too", 3, "executor_container_oom"), // outcome right, class wrong
+      at("unbounded", Number.POSITIVE_INFINITY),
+    ]);
+    expect(buckets.map((b) => [b.label, b.report.cells])).to.deep.equal([
+      ["0 to 0.1", 2],
+      ["1 or more", 3],
+    ]);
+    expect(buckets[0].report.outcomeAccuracy).to.equal(0.5);
+    expect(buckets[1].report.outcomeAccuracy).to.equal(1);
+    expect(buckets[1].report.classAccuracy).to.equal(2 / 3);
   });
 });
