@@ -25,6 +25,7 @@ const SRC_LAYERS = {
   campaign: 7, // one loop over an experiment's cells: store, lock, skip, progress, Ctrl-C, summary
   runs: 7, // one cell on the cluster: apply, wait, read, classify, record
   trace: 6, // a cell's event log read back into measured memory
+  profile: 7, // a job projected from its small runs: fits of measured sizes, limits crossed
   pilot: 8, // the local pilot
   cluster: 8, // an existing-cluster stack run on its cluster without Pulumi (`run`)
   plan: 8, // what `plan` shows: cells, pools, predictions, cost bound

@@ -12,6 +12,7 @@ import { DEFAULT_HISTORY_PORT } from "../history/localHistoryServer";
 import { runHistory, type HistoryCommandOptions } from "./historyCommand";
 import { runPilotCommand, type PilotCommandOptions } from "./pilotCommand";
 import { runPlan } from "./planCommand";
+import { runProfileCommand, type ProfileCommandOptions } from "./profileCommand";
 import { runRecommend, type RecommendOptions } from "./recommendCommand";
 import { runReport, type ReportOptions } from "./reportCommand";
 import { runClusterCommand } from "./runCommand";
@@ -81,6 +82,25 @@ export function buildCli(): Command {
   ).action(async (options: CampaignCommandOptions) => {
     process.exitCode = await runClusterCommand(options);
   });
+
+  withCampaignOptions(
+    program
+      .command("profile")
+      .description(
+        "Run a job at two or three small scales on the pilot (or read such runs with --input), fit how what Spark measured grows, and say at which scale each memory limit is crossed and how the job fails there.",
+      ),
+    "",
+  )
+    .option("--input <file>", "profile the records of this results.jsonl instead of running")
+    .option("--executor-memory <size>", "project to this executor heap (default: the runs')")
+    .option("--memory-overhead <size>", "project to this executor memory overhead")
+    .option("--executor-cores <n>", "project to this many cores per executor")
+    .option("--driver-memory <size>", "project to this driver heap")
+    .option("--target <scale>", "recommend the memory that keeps every limit at this scale")
+    .option("--json", "print the projections as JSON")
+    .action(async (options: ProfileCommandOptions) => {
+      process.exitCode = await runProfileCommand(options);
+    });
 
   program
     .command("report")
