@@ -106,7 +106,7 @@ describe("bad input: one clear message naming the input, the value and what is a
     it("says what a key holding the wrong kind of value should hold", () => {
       expect(() => runProgram(devStackWith({ experiment: "hello" }))).to.throw(
         ConfigError,
-        /spark-at-scale:experiment: a mapping with the keys axes, description, exclude, fixed, name, search, workload \(got "hello"\)/,
+        /spark-at-scale:experiment: a mapping with the keys axes, description, draw, exclude, fixed, name, search, workload \(got "hello"\)/,
       );
     });
   });

@@ -141,7 +141,9 @@ export function projectJob(runs: readonly ProfiledRun[], target: ProfileTarget):
   const at = (id: QuantityId, scale: number) => Math.max(0, valueAt(fitOf(id), scale));
   const largest = Math.max(...runs.map((r) => r.scale));
   const broadcasting = runs.some((r) => r.profile.broadcasts.length > 0);
-  const shuffled = runs.some((r) => r.profile.stages.some((s) => s.maxShuffleReadBytes > 0));
+  // In-flight shuffle fetches count against a shuffled join's pod, as in the memory model (its
+  // pod limit was measured that way); a broadcast's other shuffles are left out there too.
+  const shuffled = target.strategy === "shuffle_hash" || target.strategy === "sort_merge";
 
   const heapBytes = target.heapMiB * MIB;
   const podMiB = target.heapMiB + target.overheadMiB;
