@@ -117,6 +117,10 @@ export function buildCli(): Command {
       "--history-url <url>",
       "link each cell to its application in this History Server (default: one running on 127.0.0.1:18080, if any)",
     )
+    .option(
+      "--profile <file>",
+      "results.jsonl of a profile's small runs: compare its projections with the boundaries these records measured",
+    )
     .action(async (options: ReportOptions) => {
       process.exitCode = await runReport(options);
     });

@@ -76,6 +76,12 @@ const scaleText = (scale: number | null) =>
 const sizeText = (bytes: number, unit: "bytes" | "rows") =>
   unit === "rows" ? String(Math.round(bytes)) : formatBytes(bytes);
 
+/** The pod's demand is what its native memory lacks of the room it has. */
+const podText = (shortBytes: number) =>
+  shortBytes > 0
+    ? `${(shortBytes / BYTES_PER_MIB).toFixed(0)} MiB short`
+    : `${(-shortBytes / BYTES_PER_MIB).toFixed(0)} MiB to spare`;
+
 /** The memory model's boundary for a join group, at the group's own memory. */
 function mechanismLine(profile: GroupProfile): string | undefined {
   const record = profile.group.records[0];
@@ -107,9 +113,8 @@ export function profileText(profile: GroupProfile, targetScale?: number): string
         l.id,
         l.failureClass ?? "(spills)",
         scaleText(l.crossingScale),
-        // The pod's demand is what its native memory lacks: negative = room to spare.
         l.id === "executor_container"
-          ? `${(l.demandAtLargestRun / BYTES_PER_MIB).toFixed(0)} MiB short`
+          ? podText(l.demandAtLargestRun)
           : sizeText(l.demandAtLargestRun, unit),
         l.id === "executor_container" ? "-" : sizeText(l.capacity, unit),
         l.words,
@@ -132,7 +137,7 @@ export function profileText(profile: GroupProfile, targetScale?: number): string
   if (targetScale !== undefined) {
     const r = recommendFromProfile(profile.runs, target, targetScale);
     const setting = (mib: number | null) =>
-      mib === null ? "none up to 256 GiB" : mibToSparkMemory(mib);
+      mib === null ? "none up to 256 GiB" : mib === 0 ? "0m" : mibToSparkMemory(mib);
     lines.push(
       `  to run at ${scaleWord} ${targetScale} (limits first crossed at ${scaleText(r.safeScale)} or later): executor memory ${setting(r.executorHeapMiB)}, driver memory ${setting(r.driverMiB)}` +
         (target.memoryLimited ? `, memory overhead ${setting(r.overheadMiB)}` : ""),

@@ -5,6 +5,7 @@ import { writeReport } from "../report/writeReport";
 import { checkOutputFolder } from "./options";
 import { UsageError } from "../config/errors";
 import { readPredictions } from "../campaign/preRunPredictions";
+import { profileRecords } from "../profile/profileRecords";
 
 /** Options of `spark-at-scale report`. */
 export interface ReportOptions {
@@ -13,6 +14,8 @@ export interface ReportOptions {
   readonly out?: string;
   /** A History Server to link each cell's application to (default: one on 127.0.0.1:18080, if running). */
   readonly historyUrl?: string;
+  /** Results of a profile's small runs, to compare with the boundaries these records measured. */
+  readonly profile?: string;
 }
 
 /** The pilot's default results, which `npm start` reports on. */
@@ -44,11 +47,14 @@ export async function runReport(
   if (links.note) print(links.note);
   // A results file's predictions.jsonl, when the run kept one, sits beside it.
   const preRun = options.stack ? undefined : readPredictions(path.dirname(source));
+  const profiles = options.profile
+    ? profileRecords(readResultsFile(options.profile), path.dirname(options.profile))
+    : undefined;
   const report = await writeReport(
     records,
     out,
     `spark-at-scale report: ${records[0].experiment} (${source})`,
-    { ...links, preRun },
+    { ...links, preRun, profiles },
   );
   for (const line of report.summary) print(line);
   for (const line of report.preRun) print(line);
@@ -60,6 +66,10 @@ export async function runReport(
     print(report.confusion);
     print("failure-class confusion matrix (observed rows, predicted columns):");
     print(report.classConfusion);
+  }
+  if (report.profileComparison !== "") {
+    print("profile from small runs against the measured boundaries:");
+    print(report.profileComparison);
   }
   if (report.boundaries !== "") {
     print("boundaries (largest passing and smallest failing ratio, and the predictor's):");

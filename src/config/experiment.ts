@@ -150,6 +150,16 @@ const fixedSchema = strictObject({
     .min(1, "at least 1")
     .max(24 * 60, "at most 1440")
     .default(30),
+  // Spark samples executor and driver memory at heartbeats (every 10 s) unless told to poll:
+  // short runs, such as a profile's small ones, need polling to catch their peaks. Executors
+  // poll at this interval; the driver, which only samples at heartbeats, heartbeats every
+  // max(this, 1 s).
+  metricsPollingMs: z
+    .number({ error: "milliseconds between polls of executor metrics, such as 100" })
+    .int("a whole number of milliseconds")
+    .min(10, "at least 10 (ms)")
+    .max(10_000, "at most 10000 (ms)")
+    .optional(),
 });
 
 /** A boundary search's default tolerance: first failing ratio / last passing ratio <= 1.1. */

@@ -187,6 +187,13 @@ export function cellSparkConf(
   if (experiment.fixed.taskMaxFailures !== SPARK_DEFAULT_TASK_MAX_FAILURES) {
     conf["spark.task.maxFailures"] = String(experiment.fixed.taskMaxFailures);
   }
+  if (experiment.fixed.metricsPollingMs !== undefined) {
+    conf["spark.executor.metrics.pollingInterval"] = `${experiment.fixed.metricsPollingMs}ms`;
+    // The driver has no poller: Spark samples its memory at its heartbeats, every 10 s unless
+    // told otherwise. Once a second catches a broadcast's pieces on a run of half a minute.
+    conf["spark.executor.heartbeatInterval"] =
+      `${Math.max(1000, experiment.fixed.metricsPollingMs)}ms`;
+  }
   return conf;
 }
 

@@ -73,6 +73,16 @@ export interface GroupProfile {
   readonly projection: JobProjection;
 }
 
+/** spark.sql.shuffle.partitions as the workload's result line reports it. */
+function partitionsOf(record: CellResult): number | undefined {
+  const args = record.workload?.arguments;
+  const value =
+    typeof args === "object" && args !== null
+      ? (args as Record<string, unknown>).partitions
+      : undefined;
+  return typeof value === "number" && value > 0 ? value : undefined;
+}
+
 /** One run's profile from its event log, beside the records in `resultsDir`. */
 function profileOfRecord(record: CellResult, resultsDir: string): RunProfile {
   const log = record.metrics?.eventLog;
@@ -122,6 +132,7 @@ export function profileRecords(
     const runs = completed.map((r) => ({
       scale: scaleOf(r),
       profile: profileOfRecord(r, resultsDir),
+      partitions: partitionsOf(r),
     }));
     const target = targetOf(smallest, overrides);
     return { group, scaleWord: word, target, runs, projection: projectJob(runs, target) };

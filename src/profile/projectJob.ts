@@ -26,7 +26,7 @@ import {
 } from "../predict/constants";
 import { DEFAULT_CALIBRATION } from "../predict/defaults";
 import { chunkedBufferHeapBytes, ergonomicCollector } from "../predict/heapRegions";
-import type { RunProfile } from "../trace/runProfile";
+import type { RunProfile, StageProfile } from "../trace/runProfile";
 import { firstFailingScale, fitLine, valueAt, type LinearFit } from "./growth";
 
 /** The memory the projection is for: the runs' own unless told otherwise. */
@@ -47,6 +47,8 @@ export interface ProfileTarget {
 export interface ProfiledRun {
   readonly scale: number;
   readonly profile: RunProfile;
+  /** spark.sql.shuffle.partitions it ran with, when known. */
+  readonly partitions?: number;
 }
 
 export type ProjectedLimitId =
@@ -102,9 +104,34 @@ export interface JobProjection {
 
 const maxOf = (values: readonly number[]) => values.reduce((a, b) => Math.max(a, b), 0);
 
+/**
+ * The largest task peak execution memory, as one shuffle partition's. With AQE a small run's
+ * reduce tasks are coalesced, each holding several of the `partitions` shuffle partitions; as
+ * the data grows AQE stops coalescing and a task holds one. So a shuffled join's coalesced task
+ * counts for tasks / partitions of its peak (partitions alike within a task). A broadcast's peak
+ * is its relation, whatever the task holds: left as it is.
+ */
+function taskExecutionPerPartition(run: ProfiledRun, shuffledJoin: boolean): number {
+  const top = run.profile.stages.reduce<StageProfile | undefined>(
+    (a, b) => (a === undefined || b.peakTaskExecutionBytes > a.peakTaskExecutionBytes ? b : a),
+    undefined,
+  );
+  if (!top) return 0;
+  const { partitions } = run;
+  const coalesced =
+    shuffledJoin &&
+    partitions !== undefined &&
+    top.maxShuffleReadBytes > 0 &&
+    top.tasks > 0 &&
+    top.tasks < partitions;
+  return coalesced
+    ? (top.peakTaskExecutionBytes * top.tasks) / partitions
+    : top.peakTaskExecutionBytes;
+}
+
 /** Each run's value of each quantity. */
-function measured(profile: RunProfile): Record<QuantityId, number> {
-  const { stages, broadcasts, peaks } = profile;
+function measured(run: ProfiledRun, shuffledJoin: boolean): Record<QuantityId, number> {
+  const { stages, broadcasts, peaks } = run.profile;
   return {
     taskResultBytes: maxOf(stages.map((s) => s.maxTaskResultBytes)),
     stageResultBytes: maxOf(stages.map((s) => s.resultBytes)),
@@ -112,7 +139,7 @@ function measured(profile: RunProfile): Record<QuantityId, number> {
     broadcastDataBytes: maxOf(broadcasts.map((b) => b.dataBytes)),
     // Under a broadcast, a BroadcastHashJoin task reports its relations' size (rebuilt, tight)
     // as its peak execution memory; under a shuffled join, its pool's share.
-    taskExecutionBytes: maxOf(stages.map((s) => s.peakTaskExecutionBytes)),
+    taskExecutionBytes: taskExecutionPerPartition(run, shuffledJoin),
     // The pieces the driver keeps to serve: the serialized, compressed relations.
     broadcastPiecesBytes: broadcasts.length > 0 ? (peaks.driverStorageBytes ?? 0) : 0,
   };
@@ -132,7 +159,10 @@ const QUANTITY_IDS: readonly QuantityId[] = [
  * this throws on fewer than two scales.
  */
 export function projectJob(runs: readonly ProfiledRun[], target: ProfileTarget): JobProjection {
-  const values = runs.map((r) => ({ scale: r.scale, value: measured(r.profile) }));
+  // In-flight shuffle fetches count against a shuffled join's pod, as in the memory model (its
+  // pod limit was measured that way); a broadcast's other shuffles are left out there too.
+  const shuffled = target.strategy === "shuffle_hash" || target.strategy === "sort_merge";
+  const values = runs.map((r) => ({ scale: r.scale, value: measured(r, shuffled) }));
   const quantities = QUANTITY_IDS.map((id): Quantity => {
     const points = values.map((v) => ({ scale: v.scale, value: v.value[id] }));
     return { id, points, fit: fitLine(points) };
@@ -141,9 +171,6 @@ export function projectJob(runs: readonly ProfiledRun[], target: ProfileTarget):
   const at = (id: QuantityId, scale: number) => Math.max(0, valueAt(fitOf(id), scale));
   const largest = Math.max(...runs.map((r) => r.scale));
   const broadcasting = runs.some((r) => r.profile.broadcasts.length > 0);
-  // In-flight shuffle fetches count against a shuffled join's pod, as in the memory model (its
-  // pod limit was measured that way); a broadcast's other shuffles are left out there too.
-  const shuffled = target.strategy === "shuffle_hash" || target.strategy === "sort_merge";
 
   const heapBytes = target.heapMiB * MIB;
   const podMiB = target.heapMiB + target.overheadMiB;

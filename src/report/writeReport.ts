@@ -22,11 +22,15 @@ import { renderChart } from "./render";
 import { classConfusionText, confusionText, regionTable, summaryLines } from "./summary";
 import type { StoredPrediction } from "../campaign/preRunPredictions";
 import { preRunAccuracy, preRunLines } from "./preRunAccuracy";
+import type { GroupProfile } from "../profile/profileRecords";
+import { compareProfiles, comparisonTable } from "./profileComparison";
 
 /** How a report is written beyond its records. */
 export interface ReportOptions extends HistoryLinks {
   /** Predictions kept before the cells ran (predictions.jsonl), scored in a section of their own. */
   readonly preRun?: ReadonlyMap<string, StoredPrediction>;
+  /** A profile from small runs, compared with the boundaries these records measured. */
+  readonly profiles?: readonly GroupProfile[];
 }
 
 /** What a report holds, for the caller to print. */
@@ -48,6 +52,8 @@ export interface Report {
   readonly boundaries: string;
   /** The predictions made before the cells ran, scored; empty when none were kept. */
   readonly preRun: string[];
+  /** The profile's projections against the measured boundaries; "" without a profile. */
+  readonly profileComparison: string;
 }
 
 const CSV_COLUMNS = [
@@ -174,6 +180,7 @@ function page(
   measured: string,
   boundaries: string,
   preRun: readonly string[],
+  profileComparison: string,
 ): string {
   const figures = charts
     .map(
@@ -196,9 +203,19 @@ query and strategy), y = executor memory, colour = how the cell ended; small mul
 gives a query cell's input on disk over its executor heap.</p>
 ${figures}
 ${boundaries === "" ? "" : boundarySection(boundaries)}
+${profileComparison === "" ? "" : profileSection(profileComparison)}
 ${measured}
 </body></html>
 `;
+}
+
+function profileSection(table: string): string {
+  return `<h2>Profile from small runs against the measured boundaries</h2>
+<p>For each combination profiled (<code>spark-at-scale profile</code>): the scale its small runs
+say it fails from, and the boundary these records measured (the largest scale that passed below
+the smallest that failed). Within one step: no more than one bracket width beyond either end.
+For the synthetic join, the memory model's last passing ratio beside it.</p>
+<pre>${escapeHtml(table)}</pre>`;
 }
 
 function preRunSection(lines: readonly string[]): string {
@@ -303,6 +320,9 @@ export async function writeReport(
   const table = records.some((r) => r.metrics !== null) ? measuredTable(measured, options) : "";
   const blind = options.preRun ? preRunAccuracy(joinRecords, options.preRun, fallback) : undefined;
   const preRun = blind ? preRunLines(blind) : [];
+  const profileComparison = options.profiles
+    ? comparisonTable(compareProfiles(options.profiles, records, fallback))
+    : "";
   // All files or none, the page that shows them last.
   files.push({
     name: "index.html",
@@ -314,6 +334,7 @@ export async function writeReport(
       table,
       boundaries,
       preRun,
+      profileComparison,
     ),
   });
   writeFilesStaged(dir, files);
@@ -328,5 +349,6 @@ export async function writeReport(
     regions,
     boundaries,
     preRun,
+    profileComparison,
   };
 }
