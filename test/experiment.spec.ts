@@ -365,7 +365,10 @@ describe("invalid experiments", () => {
     [
       "unknown experiment key",
       (e) => (e.axis = {}),
-      [/experiment\.axis: unknown key/, /allowed keys: axes, description, draw, exclude, fixed, name/],
+      [
+        /experiment\.axis: unknown key/,
+        /allowed keys: axes, description, draw, exclude, fixed, name/,
+      ],
     ],
     ["unknown axis", (e) => (e.axes.joinType = ["x"]), [/axes\.joinType: unknown key/]],
     ["negative skew", (e) => (e.axes.skew = [-0.5]), [/axes\.skew\[0\]/, /0 \(uniform\) or more/]],

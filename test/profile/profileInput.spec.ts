@@ -26,7 +26,7 @@ function resultsWith(chosen: readonly CellResult[]): string {
 
 async function refusal(options: Partial<ProfileCommandOptions>): Promise<string> {
   try {
-    await runProfileCommand({ results: "results", ...options } as ProfileCommandOptions, () => {});
+    await runProfileCommand({ results: "results", ...options }, () => {});
   } catch (error) {
     expect(error).to.be.instanceOf(UsageError);
     return (error as Error).message;
@@ -93,9 +93,7 @@ describe("profile: what it needs, said plainly", () => {
   it("projects two completed runs of the same cells from their event logs", async () => {
     const input = resultsWith([sortMerge, atRatio(sortMerge, 0.5)]);
     const lines: string[] = [];
-    await runProfileCommand({ results: "results", input } as ProfileCommandOptions, (l) =>
-      lines.push(l),
-    );
+    await runProfileCommand({ results: "results", input }, (l) => lines.push(l));
     expect(lines[0]).to.equal(
       "m512m-smj-s0-aqe: runs at table ratio 0.25, 0.5; projected for 512m executors (384 MiB overhead, 1 core(s)), a 3g driver",
     );
