@@ -6,6 +6,7 @@
 import type { CellMetrics, ExecutorPeaks, JoinStage, StageSummary } from "../results/cellMetrics";
 import { asArray, asNumber, asObject, asString } from "./jsonFields";
 import type { Json } from "./jsonFields";
+import { executorMetricSnapshots } from "./executorMetricEvents";
 import type { SparkEvent } from "./readEventLog";
 
 /** Spark's physical join operators, as node names in the SQL plan events. */
@@ -218,6 +219,9 @@ export function eventLogMetrics(events: readonly SparkEvent[], eventLog: string)
   let failedTasks = 0;
 
   for (const event of events) {
+    for (const { executor, metrics } of executorMetricSnapshots(event)) {
+      trackPeaks(peaksOf(executor), metrics);
+    }
     switch (event.Event) {
       case "SparkListenerStageSubmitted":
       case "SparkListenerStageCompleted": {
@@ -255,8 +259,6 @@ export function eventLogMetrics(events: readonly SparkEvent[], eventLog: string)
         stage.memoryBytesSpilled += asNumber(metrics["Memory Bytes Spilled"]) ?? 0;
         stage.diskBytesSpilled += asNumber(metrics["Disk Bytes Spilled"]) ?? 0;
         gcMillis += asNumber(metrics["JVM GC Time"]) ?? 0;
-        const executor = asString(info["Executor ID"]);
-        if (executor !== undefined) trackPeaks(peaksOf(executor), during);
         if (asString(reason.Reason) !== "Success") {
           stage.failedTasks += 1;
           failedTasks += 1;
@@ -265,20 +267,6 @@ export function eventLogMetrics(events: readonly SparkEvent[], eventLog: string)
         }
         break;
       }
-      case "SparkListenerStageExecutorMetrics":
-        trackPeaks(
-          peaksOf(asString(event["Executor ID"]) ?? "?"),
-          asObject(event["Executor Metrics"]),
-        );
-        break;
-      case "SparkListenerExecutorMetricsUpdate":
-        for (const update of asArray(event["Executor Metrics Updated"])) {
-          trackPeaks(
-            peaksOf(asString(event["Executor ID"]) ?? "?"),
-            asObject(asObject(update)["Executor Metrics"]),
-          );
-        }
-        break;
       case "SparkListenerExecutorAdded":
         peaksOf(asString(event["Executor ID"]) ?? "?");
         break;

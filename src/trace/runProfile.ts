@@ -6,6 +6,7 @@
  * profile (src/profile) fits how each grows with the scale.
  */
 import { asArray, asNumber, asObject, asString, type Json } from "./jsonFields";
+import { executorMetricSnapshots } from "./executorMetricEvents";
 import type { SparkEvent } from "./readEventLog";
 
 /** One stage attempt's task metrics. */
@@ -143,6 +144,9 @@ export function runProfile(events: readonly SparkEvent[]): RunProfile {
   const broadcastValues = new Map<number, number>();
 
   for (const event of events) {
+    for (const { executor, metrics } of executorMetricSnapshots(event)) {
+      track(peaksOf(executor), metrics);
+    }
     switch (event.Event) {
       case "SparkListenerStageSubmitted":
       case "SparkListenerStageCompleted": {
@@ -174,22 +178,8 @@ export function runProfile(events: readonly SparkEvent[]): RunProfile {
         if (readBytes > 0) stage.shuffleReads.push(readBytes);
         stage.shuffleWriteBytes +=
           asNumber(asObject(metrics["Shuffle Write Metrics"])["Shuffle Bytes Written"]) ?? 0;
-        const executor = asString(asObject(event["Task Info"])["Executor ID"]);
-        if (executor !== undefined)
-          track(peaksOf(executor), asObject(event["Task Executor Metrics"]));
         break;
       }
-      case "SparkListenerStageExecutorMetrics":
-        track(peaksOf(asString(event["Executor ID"]) ?? "?"), asObject(event["Executor Metrics"]));
-        break;
-      case "SparkListenerExecutorMetricsUpdate":
-        for (const update of asArray(event["Executor Metrics Updated"])) {
-          track(
-            peaksOf(asString(event["Executor ID"]) ?? "?"),
-            asObject(asObject(update)["Executor Metrics"]),
-          );
-        }
-        break;
       case "org.apache.spark.sql.execution.ui.SparkListenerDriverAccumUpdates":
         for (const update of asArray(event.accumUpdates)) {
           const [id, value] = asArray(update).map(asNumber);
