@@ -1,7 +1,9 @@
 /**
  * How the predictions made before each cell ran (predictions.jsonl) did: outcome and class
  * accuracy, the confusion matrices, accuracy per band of margin, and the cells today's model
- * would predict differently. These are blind predictions: no record existed when they were made.
+ * would predict differently. These are blind predictions: no record existed when they were made,
+ * and one made after its cell had started (a cell adopted from a run this tool did not start,
+ * such as `pulumi up`'s) is set aside rather than scored.
  */
 import type { StoredPrediction } from "../campaign/preRunPredictions";
 import { renderTable } from "../core/textTable";
@@ -23,6 +25,14 @@ export interface PreRunAccuracy {
   readonly changedSince: readonly string[];
   /** Records with no stored prediction (run before predictions were kept, or query cells). */
   readonly unpredicted: number;
+  /** Records whose prediction was made after the cell had started: not blind, not scored. */
+  readonly predictedLate: number;
+}
+
+/** Whether a prediction was made before its cell started (a record without a start counts). */
+export function predictedBeforeStart(predicted: StoredPrediction, observed: CellResult): boolean {
+  if (observed.start === null) return true;
+  return Date.parse(predicted.predictedAt) <= Date.parse(observed.start);
 }
 
 /** The stored predictions of `records` scored against them; undefined when none has one. */
@@ -31,10 +41,11 @@ export function preRunAccuracy(
   stored: ReadonlyMap<string, StoredPrediction>,
   fallback: RecordFallback,
 ): PreRunAccuracy | undefined {
-  const pairs = records.flatMap((observed) => {
+  const predictedPairs = records.flatMap((observed) => {
     const predicted = stored.get(observed.cell);
     return predicted ? [{ observed, predicted }] : [];
   });
+  const pairs = predictedPairs.filter((p) => predictedBeforeStart(p.predicted, p.observed));
   if (pairs.length === 0) return undefined;
   const changedSince = pairs
     .filter(({ observed, predicted }) => {
@@ -46,7 +57,8 @@ export function preRunAccuracy(
     report: accuracy(pairs),
     byMargin: accuracyByMargin(pairs),
     changedSince,
-    unpredicted: records.length - pairs.length,
+    unpredicted: records.length - predictedPairs.length,
+    predictedLate: predictedPairs.length - pairs.length,
   };
 }
 
@@ -69,7 +81,10 @@ export function preRunLines(result: PreRunAccuracy): string[] {
   const lines = [
     `predicted before they ran (predictions.jsonl): ${report.cells} cells, outcome accuracy ` +
       `${percent(report.outcomeAccuracy)}, failure-class accuracy ${percent(report.classAccuracy)}` +
-      (result.unpredicted > 0 ? `; ${result.unpredicted} record(s) had no stored prediction` : ""),
+      (result.unpredicted > 0 ? `; ${result.unpredicted} record(s) had no stored prediction` : "") +
+      (result.predictedLate > 0
+        ? `; ${result.predictedLate} prediction(s) made after their cell had started were not scored`
+        : ""),
     "outcome confusion matrix (observed rows, predicted columns):",
     confusionText(report),
     "failure-class confusion matrix (observed rows, predicted columns):",

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import { readPredictions } from "../../src/campaign/preRunPredictions";
 import { cellResultSchema, type CellResult } from "../../src/results/cellResult";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -70,6 +71,7 @@ describe("pilot end to end (real Spark, local-cluster)", function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   let firstRecord: CellResult;
+  let predictionsWritten: string;
 
   it("survives kill -9 during a cell: the finished cell's record is intact", async () => {
     const pilot = spawn(process.execPath, pilotArgs(stackFile, results), { env, stdio: "ignore" });
@@ -87,6 +89,16 @@ describe("pilot end to end (real Spark, local-cluster)", function () {
     const records = readRecords(results); // parses every line: nothing torn
     expect(records.map((r) => r.cell)).to.deep.equal([BROADCAST_CELL]);
     firstRecord = records[0];
+
+    // Both cells were predicted before the first one started, blind to how either ended.
+    const predictions = readPredictions(path.join(results, "e2e"));
+    expect([...predictions.keys()].sort()).to.deep.equal([BROADCAST_CELL, SORT_MERGE_CELL]);
+    expect(predictions.get(BROADCAST_CELL)!.outcome).to.equal("failed");
+    expect(predictions.get(SORT_MERGE_CELL)!.outcome).to.equal("succeeded");
+    for (const prediction of predictions.values()) {
+      expect(Date.parse(prediction.predictedAt)).to.be.at.most(Date.parse(firstRecord.start!));
+    }
+    predictionsWritten = fs.readFileSync(path.join(results, "e2e", "predictions.jsonl"), "utf8");
   });
 
   it("resumes: runs only the unfinished cell, stops the orphaned run, and records every cell once", () => {
@@ -102,6 +114,10 @@ describe("pilot end to end (real Spark, local-cluster)", function () {
     const records = readRecords(results);
     expect(records.map((r) => r.cell)).to.deep.equal([BROADCAST_CELL, SORT_MERGE_CELL]);
     expect(records[0]).to.deep.equal(firstRecord); // not re-run
+    // A resume never replaces what was predicted before the first run.
+    expect(fs.readFileSync(path.join(results, "e2e", "predictions.jsonl"), "utf8")).to.equal(
+      predictionsWritten,
+    );
     expect(fs.existsSync(path.join(results, "e2e", "work"))).to.equal(false); // scratch cleaned
   });
 

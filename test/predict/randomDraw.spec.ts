@@ -88,3 +88,23 @@ describe("predict: 32 cells drawn at random, predicted before they ran", () => {
     for (const line of preRunLines(scored)) expect(doc).to.contain(line);
   });
 });
+
+describe("predict: a prediction made after its cell started is not scored", () => {
+  it("sets aside cells whose record started before the prediction (an adopted run), and says so", () => {
+    const [first, second] = records;
+    // As if `first` had been started by `pulumi up` an hour before `run` adopted and predicted it.
+    const adopted = {
+      ...first,
+      start: new Date(Date.parse(first.start!) - 3_600_000).toISOString(),
+    };
+    const late = new Map(stored);
+    late.set(first.cell, { ...stored.get(first.cell)!, predictedAt: first.end! });
+    const scored = preRunAccuracy([adopted, second], late, FALLBACK)!;
+    expect(scored.report.cells).to.equal(1);
+    expect(scored.predictedLate).to.equal(1);
+    expect(preRunLines(scored)[0]).to.contain(
+      "1 prediction(s) made after their cell had started were not scored",
+    );
+    expect(preRunAccuracy([adopted], late, FALLBACK)).to.equal(undefined);
+  });
+});
