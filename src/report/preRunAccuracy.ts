@@ -35,7 +35,10 @@ export function predictedBeforeStart(predicted: StoredPrediction, observed: Cell
   return Date.parse(predicted.predictedAt) <= Date.parse(observed.start);
 }
 
-/** The stored predictions of `records` scored against them; undefined when none has one. */
+/**
+ * The stored predictions of `records` scored against them; undefined when none has one. When
+ * every one was made late, the result scores no cell and only counts them.
+ */
 export function preRunAccuracy(
   records: readonly CellResult[],
   stored: ReadonlyMap<string, StoredPrediction>,
@@ -45,8 +48,8 @@ export function preRunAccuracy(
     const predicted = stored.get(observed.cell);
     return predicted ? [{ observed, predicted }] : [];
   });
+  if (predictedPairs.length === 0) return undefined;
   const pairs = predictedPairs.filter((p) => predictedBeforeStart(p.predicted, p.observed));
-  if (pairs.length === 0) return undefined;
   const changedSince = pairs
     .filter(({ observed, predicted }) => {
       const now = predict(inputFromRecord(observed, fallback));
@@ -78,6 +81,12 @@ export function marginTable(buckets: readonly MarginBucket[]): string {
 /** The section as text lines, for the terminal and the page. */
 export function preRunLines(result: PreRunAccuracy): string[] {
   const { report } = result;
+  if (report.cells === 0) {
+    return [
+      `predicted before they ran (predictions.jsonl): none to score; ${result.predictedLate} ` +
+        "prediction(s) made after their cell had started were not scored",
+    ];
+  }
   const lines = [
     `predicted before they ran (predictions.jsonl): ${report.cells} cells, outcome accuracy ` +
       `${percent(report.outcomeAccuracy)}, failure-class accuracy ${percent(report.classAccuracy)}` +

@@ -29,6 +29,7 @@ import { expect } from "chai";
 import { parse } from "csv-parse/sync";
 import * as yaml from "js-yaml";
 import { enginePaths } from "../../scripts/pulumi/stack";
+import { readPredictions } from "../../src/campaign/preRunPredictions";
 import { applyObjects } from "../../src/cluster/applyObjects";
 import { readStackFile } from "../../src/config/stackFile";
 import { compileStack } from "../../src/render/compile";
@@ -289,6 +290,30 @@ describe("an existing-cluster stack on the local cluster: pulumi up, spark-at-sc
         expect(row.memoryOverheadFactor, row.cell).to.equal("");
         expect(row.overheadMiB, row.cell).to.equal(row.memoryOverhead.replace("m", ""));
       }
+    });
+
+    it("predicts the cells before adopting them, and the report scores none of those late predictions", () => {
+      // `run` keeps a prediction for each join cell with no record; these four had been started
+      // by `pulumi up` before `run` predicted them, so the predictions are not blind.
+      const stored = readPredictions(path.dirname(resultsFile));
+      expect([...stored.keys()].sort()).to.deep.equal(FIRST_CELLS);
+      for (const record of records) {
+        expect(record.start, record.cell).to.not.equal(null);
+        expect(Date.parse(stored.get(record.cell)!.predictedAt), record.cell).to.be.above(
+          Date.parse(record.start!),
+        );
+      }
+      const report = runCli([
+        "report",
+        "--input",
+        resultsFile,
+        "--out",
+        path.join(scratch, "late"),
+      ]);
+      expect(report.status, report.output).to.equal(0);
+      expect(report.output).to.include(
+        "none to score; 4 prediction(s) made after their cell had started were not scored",
+      );
     });
 
     it("created exactly one driver pod per cell, and kept its executors' pods", async () => {

@@ -105,6 +105,12 @@ describe("predict: a prediction made after its cell started is not scored", () =
     expect(preRunLines(scored)[0]).to.contain(
       "1 prediction(s) made after their cell had started were not scored",
     );
-    expect(preRunAccuracy([adopted], late, FALLBACK)).to.equal(undefined);
+    const allLate = preRunAccuracy([adopted], late, FALLBACK)!;
+    expect(allLate.report.cells).to.equal(0);
+    expect(preRunLines(allLate)).to.deep.equal([
+      "predicted before they ran (predictions.jsonl): none to score; 1 prediction(s) made after " +
+        "their cell had started were not scored",
+    ]);
+    expect(preRunAccuracy([adopted], new Map(), FALLBACK)).to.equal(undefined);
   });
 });
