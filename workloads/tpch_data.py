@@ -67,6 +67,10 @@ def _tpchgen() -> str:
     return found
 
 
+def _complete(folder: Path) -> bool:
+    return all(Path(p).is_file() for p in table_paths(folder).values())
+
+
 def ensure(scale_factor: float, cache: Path) -> tuple[Path, bool]:
     """(folder of the tables at ``scale_factor``, whether it was generated now)."""
     if not 0 < scale_factor <= MAX_SCALE_FACTOR:
@@ -74,7 +78,7 @@ def ensure(scale_factor: float, cache: Path) -> tuple[Path, bool]:
             f"scale factor {scale_factor:g}: a number above 0 and at most {MAX_SCALE_FACTOR}"
         )
     folder = data_dir(cache, scale_factor)
-    if all(Path(p).is_file() for p in table_paths(folder).values()):
+    if _complete(folder):
         folder.chmod(0o755)  # a folder cached before it was made readable to all
         return folder, False
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +102,10 @@ def ensure(scale_factor: float, cache: Path) -> tuple[Path, bool]:
             stderr=subprocess.PIPE,
             text=True,
         )
+        if _complete(folder):
+            # Another process (a test suite beside this one) finished the same scale factor
+            # first: keep its tables, which it or a reader may be using.
+            return folder, False
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(staging, folder)
     except subprocess.CalledProcessError as exc:

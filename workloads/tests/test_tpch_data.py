@@ -45,3 +45,23 @@ def test_says_the_disk_is_too_small_before_generating(
     assert "scale factor 100 needs about 45.2 GB of parquet" in error
     assert "0.0 GB free" in error
     assert not list(tmp_path.rglob("*.parquet"))
+
+
+def test_keeps_the_tables_another_process_finished_first(tmp_path: Path, monkeypatch: Any) -> None:
+    # Two suites side by side may generate one scale factor at once; the second to finish must
+    # not delete the tables the first put in place (a reader may be using them).
+    folder = tpch_data.data_dir(tmp_path, 0.01)
+    real_run = tpch_data.subprocess.run
+
+    def generate_while_another_finishes(args: list[str], **kwargs: Any) -> Any:
+        folder.mkdir(parents=True)
+        for table in tpch_data.table_paths(folder).values():
+            Path(table).write_bytes(b"the other process's table")
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(tpch_data.subprocess, "run", generate_while_another_finishes)
+    again, generated = tpch_data.ensure(0.01, tmp_path)
+    assert (again, generated) == (folder, False)
+    tables = [Path(p) for p in tpch_data.table_paths(folder).values()]
+    assert all(t.read_bytes() == b"the other process's table" for t in tables)
+    assert not [p.name for p in folder.parent.iterdir() if p.name.startswith(".")]
