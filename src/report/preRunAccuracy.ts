@@ -30,7 +30,7 @@ export interface PreRunAccuracy {
 }
 
 /** Whether a prediction was made before its cell started (a record without a start counts). */
-export function predictedBeforeStart(predicted: StoredPrediction, observed: CellResult): boolean {
+function predictedBeforeStart(predicted: StoredPrediction, observed: CellResult): boolean {
   if (observed.start === null) return true;
   return Date.parse(predicted.predictedAt) <= Date.parse(observed.start);
 }
@@ -81,19 +81,14 @@ export function marginTable(buckets: readonly MarginBucket[]): string {
 /** The section as text lines, for the terminal and the page. */
 export function preRunLines(result: PreRunAccuracy): string[] {
   const { report } = result;
-  if (report.cells === 0) {
-    return [
-      `predicted before they ran (predictions.jsonl): none to score; ${result.predictedLate} ` +
-        "prediction(s) made after their cell had started were not scored",
-    ];
-  }
+  const late = `${result.predictedLate} prediction(s) made after their cell had started were not scored`;
+  if (report.cells === 0)
+    return [`predicted before they ran (predictions.jsonl): none to score; ${late}`];
   const lines = [
     `predicted before they ran (predictions.jsonl): ${report.cells} cells, outcome accuracy ` +
       `${percent(report.outcomeAccuracy)}, failure-class accuracy ${percent(report.classAccuracy)}` +
       (result.unpredicted > 0 ? `; ${result.unpredicted} record(s) had no stored prediction` : "") +
-      (result.predictedLate > 0
-        ? `; ${result.predictedLate} prediction(s) made after their cell had started were not scored`
-        : ""),
+      (result.predictedLate > 0 ? `; ${late}` : ""),
     "outcome confusion matrix (observed rows, predicted columns):",
     confusionText(report),
     "failure-class confusion matrix (observed rows, predicted columns):",
